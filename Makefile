@@ -1,0 +1,88 @@
+# Tonle: `make run` sets everything up and serves the app; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tonle
+SYSTEM_PACKAGES := gettext fonts-khmeros fonts-noto-core
+TEST_PACKAGES := chromium
+
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
+        lint test-sqlite test-postgres test-browser postgres bench clean
+
+## run: install, migrate, load the demo when the database is empty, serve with gunicorn
+run: setup migrate demo secret
+	$(MANAGE) collectstatic --noinput -v0
+	@echo "Tonle is at http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
+	SECRET_KEY="$$(cat var/secret_key)" $(BIN)/gunicorn tonle.wsgi:application \
+	  --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --env SECRET_KEY="$$(cat var/secret_key)"
+
+setup: system-packages venv messages
+
+## the system packages (Debian) that Tonle needs: gettext for translations, Khmer fonts for PDFs
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+test-packages:
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; fi
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q "uv>=0.5"
+
+venv: $(BIN)/uv
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen -q
+
+## compile the translations (.po -> .mo); the .mo files are built, never committed
+messages:
+	DEBUG=1 $(MANAGE) compilemessages -v0 --ignore=.venv
+
+migrate:
+	mkdir -p var
+	DEBUG=1 $(MANAGE) migrate --noinput -v0
+
+demo:
+	DEBUG=1 $(MANAGE) load_demo
+
+secret:
+	@mkdir -p var; [ -s var/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+
+## test: the whole suite, on SQLite and on PostgreSQL, with the browser tests
+test: setup test-packages lint test-sqlite postgres test-postgres test-browser
+
+lint:
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run -v1
+
+test-sqlite:
+	$(BIN)/pytest -q -m "not browser"
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"
+
+test-browser:
+	$(BIN)/pytest -q -m browser
+
+bench:
+	$(BIN)/python bench/registry_and_reach.py
+
+clean:
+	rm -rf var/static var/*.sqlite3*

@@ -1,0 +1,1 @@
+"""Tonle: the records, figures and reports of a community NGO's programs."""

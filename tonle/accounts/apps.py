@@ -1,0 +1,10 @@
+"""App config for accounts."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "tonle.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")

@@ -1,0 +1,1 @@
+"""Cambodia's administrative places: province, district, commune, village."""

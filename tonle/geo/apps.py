@@ -1,0 +1,10 @@
+"""App config for places."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeoConfig(AppConfig):
+    name = "tonle.geo"
+    label = "geo"
+    verbose_name = _("Places")

@@ -1,0 +1,1 @@
+"""Smart Women peer-mentor groups, one per community, supervised by the CCWC."""

@@ -1,0 +1,16 @@
+"""App config for Smart Women groups."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GroupsConfig(AppConfig):
+    name = "tonle.groups"
+    label = "groups"
+    verbose_name = _("Smart Women groups")
+
+    def ready(self) -> None:
+        from tonle.groups.selectors import membership_timeline
+        from tonle.people.timeline import register_timeline_source
+
+        register_timeline_source(membership_timeline)

@@ -1,0 +1,26 @@
+"""Abstract models shared by apps: a thing with an English and a Khmer name."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BilingualNamed(models.Model):
+    """A lookup whose name the NGO writes in both languages; pages show the reader's one."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_km = models.CharField(_("name (Khmer)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "en").startswith("km") and self.name_km:
+            return self.name_km
+        return self.name_en

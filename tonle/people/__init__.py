@@ -1,0 +1,1 @@
+"""The participant registry: the women and girls a program works with."""

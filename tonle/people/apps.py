@@ -1,0 +1,10 @@
+"""App config for the participant registry."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "tonle.people"
+    label = "people"
+    verbose_name = _("People")

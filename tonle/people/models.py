@@ -1,0 +1,105 @@
+"""A participant: one woman or girl, recorded once, with her consent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tonle.people.ages import age_band_code, age_band_label, age_on
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    OTHER = "X", _("Other")
+
+
+class Participant(models.Model):
+    name_km = models.CharField(_("name in Khmer"), max_length=120, blank=True)
+    name_latin = models.CharField(_("name in Latin letters"), max_length=120, blank=True)
+    # Keys the registry is searched by; written by the service, never typed.
+    name_km_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
+    name_latin_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.FEMALE)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    village = models.ForeignKey(
+        "geo.Village",
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("village"),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_key = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    has_national_id = models.BooleanField(_("holds a national ID card"), default=False)
+    consent_given = models.BooleanField(_("consent given"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent recorded by"),
+    )
+    # A Smart Woman who logs in is also a participant.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
+        verbose_name=_("user account"),
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["name_km_key", "name_latin_key", "phone_key"])
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["name_latin_key", "name_km_key", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_km="") | ~Q(name_latin=""), name="participant_has_a_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="participant_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_given=False) | Q(consent_date__isnull=False),
+                name="participant_consent_has_a_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["village", "birth_year"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_km and self.name_latin:
+            return f"{self.name_km} ({self.name_latin})"
+        return self.name_km or self.name_latin
+
+    def age(self, on: dt.date | None = None) -> int | None:
+        return age_on(
+            on=on or timezone.localdate(),
+            date_of_birth=self.date_of_birth,
+            birth_year=self.birth_year,
+        )
+
+    @property
+    def age_band(self) -> str:
+        return age_band_label(age_band_code(self.age()))

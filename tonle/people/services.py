@@ -1,0 +1,134 @@
+"""Writes to the registry: register, correct, and the duplicate check on entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from rapidfuzz import fuzz
+
+from tonle.accounts.models import User
+from tonle.geo.models import Village
+from tonle.lib.text import khmer_key, latin_key, phone_key
+from tonle.people.models import Participant, Sex
+
+# Two names this close (0-100) in the same village and birth year are worth a second look.
+LIKELY_DUPLICATE_SCORE = 88
+
+EDITABLE_FIELDS = (
+    "name_km",
+    "name_latin",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "village",
+    "phone",
+    "has_disability",
+    "has_national_id",
+    "consent_given",
+    "consent_date",
+)
+
+
+def participant_fill_keys(participant: Participant) -> None:
+    """Tidy the names and write the search keys; every way into the registry goes through it."""
+    participant.name_km = " ".join(participant.name_km.split())
+    participant.name_latin = " ".join(participant.name_latin.split())
+    participant.name_km_key = khmer_key(participant.name_km)
+    participant.name_latin_key = latin_key(participant.name_latin)
+    participant.phone_key = phone_key(participant.phone)
+    if participant.date_of_birth:
+        participant.birth_year = participant.date_of_birth.year
+
+
+def participant_register(
+    *,
+    by: User | None,
+    village: Village,
+    name_km: str = "",
+    name_latin: str = "",
+    sex: str = Sex.FEMALE,
+    date_of_birth: dt.date | None = None,
+    birth_year: int | None = None,
+    phone: str = "",
+    has_disability: bool = False,
+    has_national_id: bool = False,
+    consent_given: bool = False,
+    consent_date: dt.date | None = None,
+) -> Participant:
+    participant = Participant(
+        name_km=name_km,
+        name_latin=name_latin,
+        sex=sex,
+        date_of_birth=date_of_birth,
+        birth_year=birth_year,
+        village=village,
+        phone=phone,
+        has_disability=has_disability,
+        has_national_id=has_national_id,
+        consent_given=consent_given,
+        consent_date=consent_date,
+        consent_recorded_by=by if consent_given else None,
+        registered_by=by,
+    )
+    participant_fill_keys(participant)
+    participant.full_clean()
+    participant._history_user = by
+    with transaction.atomic():
+        participant.save()
+    return participant
+
+
+def participant_update(*, participant: Participant, by: User | None, **changes: Any) -> Participant:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    consent_was_given = participant.consent_given
+    for name, value in changes.items():
+        setattr(participant, name, value)
+    if participant.consent_given and not consent_was_given:
+        participant.consent_recorded_by = by
+    participant_fill_keys(participant)
+    participant.full_clean()
+    participant._history_user = by
+    with transaction.atomic():
+        participant.save()
+    return participant
+
+
+def participant_likely_duplicates(
+    *,
+    village: Village | int,
+    name_km: str = "",
+    name_latin: str = "",
+    birth_year: int | None = None,
+    exclude_id: int | None = None,
+) -> list[Participant]:
+    """People already registered who are probably the woman being entered now.
+
+    Same village and birth year (a year either way, as women often give it from memory),
+    and a name that matches closely in either script.
+    """
+    km, latin = khmer_key(name_km), latin_key(name_latin)
+    if not (km or latin):
+        return []
+    candidates: QuerySet[Participant] = Participant.objects.filter(village=village)
+    if birth_year:
+        candidates = candidates.filter(
+            birth_year__gte=birth_year - 1, birth_year__lte=birth_year + 1
+        )
+    if exclude_id:
+        candidates = candidates.exclude(pk=exclude_id)
+    matches = []
+    for person in candidates.only(
+        "id", "name_km", "name_latin", "name_km_key", "name_latin_key", "birth_year"
+    ):
+        score = max(
+            fuzz.ratio(km, person.name_km_key) if km and person.name_km_key else 0,
+            fuzz.ratio(latin, person.name_latin_key) if latin and person.name_latin_key else 0,
+        )
+        if score >= LIKELY_DUPLICATE_SCORE:
+            matches.append(person)
+    return matches

@@ -1,0 +1,12 @@
+"""URLs of the registry."""
+
+from django.urls import path
+
+from tonle.people import views
+
+urlpatterns = [
+    path("", views.people_list, name="people-list"),
+    path("new/", views.people_create, name="people-create"),
+    path("<int:participant_id>/", views.people_detail, name="people-detail"),
+    path("<int:participant_id>/edit/", views.people_edit, name="people-edit"),
+]

@@ -1,0 +1,86 @@
+"""Pages of the registry: search, a person's page, register and correct."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tonle.accounts.decorators import editor_required, names_required
+from tonle.people.forms import ParticipantForm
+from tonle.people.history import participant_changes
+from tonle.people.selectors import participant_get_for_user, participant_search, villages_in_scope
+from tonle.people.services import (
+    participant_likely_duplicates,
+    participant_register,
+    participant_update,
+)
+from tonle.people.timeline import participant_timeline
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_GET
+@names_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")
+    village_id = _int_or_none(request.GET.get("village"))
+    people = list(participant_search(user=request.user, text=text, village_id=village_id))
+    context = {"people": people, "q": text, "village_id": village_id}
+    if request.htmx:
+        return render(request, "people/_results.html", context)
+    context["villages"] = villages_in_scope(user=request.user).select_related("commune")
+    return render(request, "people/list.html", context)
+
+
+@require_GET
+@names_required
+def people_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": participant,
+            "timeline": participant_timeline(participant=participant, user=request.user),
+            "changes": participant_changes(participant=participant),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def people_create(request: HttpRequest) -> HttpResponse:
+    form = ParticipantForm(request.POST or None, user=request.user)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.service_fields()
+        duplicates = participant_likely_duplicates(
+            village=data["village"],
+            name_km=data["name_km"],
+            name_latin=data["name_latin"],
+            birth_year=data["birth_year"]
+            or (data["date_of_birth"].year if data["date_of_birth"] else None),
+        )
+        if not duplicates or form.cleaned_data["confirm_new"]:
+            participant = participant_register(by=request.user, **data)
+            return redirect("people-detail", participant_id=participant.pk)
+    return render(
+        request, "people/form.html", {"form": form, "duplicates": duplicates, "creating": True}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def people_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        participant_update(participant=participant, by=request.user, **form.service_fields())
+        return redirect("people-detail", participant_id=participant.pk)
+    return render(
+        request, "people/form.html", {"form": form, "person": participant, "title": _("Correct")}
+    )

@@ -1,0 +1,1 @@
+"""Organisations, projects, components, activities and attendance."""

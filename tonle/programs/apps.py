@@ -1,0 +1,16 @@
+"""App config for programs."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgramsConfig(AppConfig):
+    name = "tonle.programs"
+    label = "programs"
+    verbose_name = _("Programs")
+
+    def ready(self) -> None:
+        from tonle.people.timeline import register_timeline_source
+        from tonle.programs.selectors import attendance_timeline
+
+        register_timeline_source(attendance_timeline)

@@ -1,0 +1,190 @@
+"""Who runs and funds a project, where it works, its activities and who came to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tonle.lib.models import BilingualNamed
+
+
+class OrganisationKind(models.TextChoices):
+    NGO = "ngo", _("NGO")
+    DONOR = "donor", _("Donor")
+    GOVERNMENT = "government", _("Government body")
+    CCWC = "ccwc", _("Commune Council for Women and Children")
+    PARTNER = "partner", _("Partner")
+
+
+class Organisation(BilingualNamed):
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    commune = models.ForeignKey(
+        "geo.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("commune"),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en"]
+
+
+class Project(BilingualNamed):
+    slug = models.SlugField(_("short name"), unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("organisation"),
+    )
+    funders = models.ManyToManyField(
+        Organisation, related_name="funded_projects", blank=True, verbose_name=_("donors")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    communities = models.ManyToManyField(
+        "geo.Village", related_name="projects", verbose_name=_("communities")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-starts_on", "name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="project_ends_after_start",
+            )
+        ]
+
+
+class ProjectMembership(models.Model):
+    """A user's place on a project: it scopes what a field officer, mentor or donor sees."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_project")
+        ]
+
+
+class Component(BilingualNamed):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="components")
+    code = models.SlugField(_("code"))
+
+    class Meta:
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+        ordering = ["project", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "code"], name="component_code_unique_in_project"
+            )
+        ]
+
+
+class ActivityType(BilingualNamed):
+    code = models.SlugField(_("code"), unique=True)
+
+    class Meta:
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        ordering = ["id"]
+
+
+class Topic(BilingualNamed):
+    code = models.SlugField(_("code"), unique=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name_en"]
+
+
+class Activity(models.Model):
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="activities", verbose_name=_("project")
+    )
+    component = models.ForeignKey(
+        Component, on_delete=models.PROTECT, related_name="activities", verbose_name=_("component")
+    )
+    activity_type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="activities", verbose_name=_("type")
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        null=True,
+        blank=True,
+        verbose_name=_("topic"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"), db_index=True)
+    village = models.ForeignKey(
+        "geo.Village",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("community"),
+    )
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("e.g. the pagoda hall")
+    )
+    facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["project", "date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AttendanceSource(models.TextChoices):
+    WEB = "web", _("Taken in the browser")
+    SHEET = "sheet", _("Sign-in sheet")
+    FORM = "form", _("Field form")
+    DEMO = "demo", _("Demo data")
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.PROTECT, related_name="attendances"
+    )
+    source = models.CharField(
+        max_length=10, choices=AttendanceSource.choices, default=AttendanceSource.WEB
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "participant"], name="attends_an_activity_once"
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "activity"])]

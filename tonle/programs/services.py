@@ -1,0 +1,106 @@
+"""Writes for programs: activities and attendance, each checked against the project."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tonle.accounts.models import User
+from tonle.geo.models import Village
+from tonle.people.models import Participant
+from tonle.programs.models import (
+    Activity,
+    ActivityType,
+    Attendance,
+    AttendanceSource,
+    Component,
+    Project,
+    Topic,
+)
+
+
+def activity_create(
+    *,
+    by: User | None,
+    project: Project,
+    component: Component,
+    activity_type: ActivityType,
+    title: str,
+    date: dt.date,
+    village: Village,
+    topic: Topic | None = None,
+    place: str = "",
+    facilitator: str = "",
+) -> Activity:
+    activity = Activity(
+        project=project,
+        component=component,
+        activity_type=activity_type,
+        topic=topic,
+        title=title,
+        date=date,
+        village=village,
+        place=place,
+        facilitator=facilitator,
+        created_by=by,
+    )
+    _check_activity(activity)
+    activity._history_user = by
+    with transaction.atomic():
+        activity.save()
+    return activity
+
+
+def _check_activity(activity: Activity) -> None:
+    activity.full_clean()
+    errors: dict[str, str] = {}
+    project = activity.project
+    if activity.component.project_id != project.pk:
+        errors["component"] = _("This component belongs to another project.")
+    if not project.communities.filter(pk=activity.village_id).exists():
+        errors["village"] = _("This village is not one of the project's communities.")
+    if not project.starts_on <= activity.date <= project.ends_on:
+        errors["date"] = _("The date is outside the project's period (%(start)s to %(end)s).") % {
+            "start": project.starts_on.isoformat(),
+            "end": project.ends_on.isoformat(),
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def attendance_record(
+    *,
+    by: User | None,
+    activity: Activity,
+    participant: Participant,
+    source: str = AttendanceSource.WEB,
+) -> tuple[Attendance, bool]:
+    """Mark her present; ticking twice keeps one attendance. Returns (attendance, created)."""
+    existing = Attendance.objects.filter(activity=activity, participant=participant).first()
+    if existing:
+        return existing, False
+    attendance = Attendance(
+        activity=activity, participant=participant, source=source, recorded_by=by
+    )
+    attendance._history_user = by
+    try:
+        with transaction.atomic():
+            attendance.save()
+    except IntegrityError:
+        # Two phones ticked her at the same moment: the other tick won, which is the same thing.
+        return Attendance.objects.get(activity=activity, participant=participant), False
+    return attendance, True
+
+
+def attendance_remove(*, by: User | None, activity: Activity, participant: Participant) -> bool:
+    """Untick her. The history keeps who removed it and when."""
+    attendance = Attendance.objects.filter(activity=activity, participant=participant).first()
+    if attendance is None:
+        return False
+    attendance._history_user = by
+    with transaction.atomic():
+        attendance.delete()
+    return True

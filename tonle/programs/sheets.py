@@ -1,0 +1,257 @@
+"""Attendance from a sign-in sheet: each row stored as it arrived, then applied on its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tonle.accounts.models import User
+from tonle.collect.models import IncomingRow, RowStatus, Upload
+from tonle.collect.services import row_mark_applied, row_mark_failed, upload_store
+from tonle.collect.sheets import SheetError, sheet_read
+from tonle.lib.text import from_khmer_digits, khmer_key, latin_key
+from tonle.people.models import Participant, Sex
+from tonle.people.selectors import participants_visible_to
+from tonle.people.services import participant_register
+from tonle.programs.models import Activity, AttendanceSource
+from tonle.programs.services import attendance_record
+
+UPLOAD_KIND = "attendance_sheet"
+
+# Canonical column -> (label shown to people, headers accepted for it, lower-cased).
+COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "participant_id": (
+        gettext_lazy("participant id"),
+        ("participant_id", "participant id", "id", "លេខសម្គាល់"),
+    ),
+    "name_km": (
+        gettext_lazy("name in Khmer"),
+        ("name_km", "khmer name", "name (khmer)", "ឈ្មោះ", "ឈ្មោះខ្មែរ"),
+    ),
+    "name_latin": (
+        gettext_lazy("name in Latin letters"),
+        ("name_latin", "name", "latin name", "name (latin)", "ឈ្មោះឡាតាំង"),
+    ),
+    "sex": (gettext_lazy("sex"), ("sex", "gender", "ភេទ")),
+    "birth_year": (
+        gettext_lazy("year of birth"),
+        ("birth_year", "year of birth", "born", "ឆ្នាំកំណើត"),
+    ),
+    "age": (gettext_lazy("age"), ("age", "អាយុ")),
+    "village": (gettext_lazy("village"), ("village", "village code", "village_code", "ភូមិ")),
+    "phone": (gettext_lazy("phone"), ("phone", "telephone", "ទូរស័ព្ទ", "លេខទូរស័ព្ទ")),
+    "has_national_id": (
+        gettext_lazy("national ID card"),
+        ("has_national_id", "national id", "id card", "អត្តសញ្ញាណប័ណ្ណ"),
+    ),
+    "has_disability": (gettext_lazy("disability"), ("has_disability", "disability", "ពិការភាព")),
+    "consent": (gettext_lazy("consent"), ("consent", "consent_given", "ការយល់ព្រម")),
+}
+_YES = {"yes", "y", "1", "true", "x", "✓", "បាទ", "ចាស", "មាន", "បាទ/ចាស"}
+_NO = {"no", "n", "0", "false", "", "ទេ", "គ្មាន", "អត់"}
+_SEX = {
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "woman": Sex.FEMALE, "girl": Sex.FEMALE, "ស្រី": Sex.FEMALE,
+    "m": Sex.MALE, "male": Sex.MALE, "man": Sex.MALE, "boy": Sex.MALE, "ប្រុស": Sex.MALE,
+    "x": Sex.OTHER, "other": Sex.OTHER,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ApplyCounts:
+    applied: int
+    failed: int
+
+
+def column_label(column: str) -> str:
+    return str(COLUMNS[column][0]) if column in COLUMNS else column
+
+
+def _canonical_headers(headers: list[str]) -> dict[str, str]:
+    """Map each header the sheet has to the column it means."""
+    found = {}
+    for header in headers:
+        wanted = header.strip().lower()
+        for column, (_label, aliases) in COLUMNS.items():
+            if wanted in aliases and column not in found.values():
+                found[header] = column
+                break
+    return found
+
+
+def attendance_sheet_upload(*, by: User, activity: Activity, file_name: str, data: bytes) -> Upload:
+    """Read, check the columns, keep every row, then apply them. Raises SheetError for a bad file."""
+    sheet = sheet_read(file_name=file_name, data=data)
+    columns = set(_canonical_headers(sheet.headers).values())
+    if not columns & {"participant_id", "name_km", "name_latin"}:
+        raise SheetError(
+            _(
+                "The sheet has no name column. Its first row must name the columns, e.g.: %(columns)s."
+            )
+            % {"columns": "name_km, name_latin, sex, birth_year, village, phone, consent"}
+        )
+    upload = upload_store(
+        by=by,
+        kind=UPLOAD_KIND,
+        target={"activity": activity.pk},
+        file_name=file_name,
+        data=data,
+        sheet=sheet,
+    )
+    attendance_sheet_apply(by=by, upload=upload)
+    return upload
+
+
+def attendance_sheet_apply(*, by: User, upload: Upload) -> ApplyCounts:
+    """Apply every row not yet applied; each row lands or fails on its own."""
+    activity = Activity.objects.select_related("project").get(pk=upload.target["activity"])
+    context = _RowContext(by=by, activity=activity, headers=_canonical_headers(upload.headers))
+    applied = failed = 0
+    for row in upload.rows.exclude(status=RowStatus.APPLIED).order_by("number"):
+        if _apply_row(row=row, context=context):
+            applied += 1
+        else:
+            failed += 1
+    return ApplyCounts(applied=applied, failed=failed)
+
+
+class _RowContext:
+    def __init__(self, *, by: User, activity: Activity, headers: dict[str, str]) -> None:
+        self.by = by
+        self.activity = activity
+        self.headers = headers
+        self.visible = participants_visible_to(user=by)
+        self.villages = {}
+        for village in activity.project.communities.all():
+            for name in (village.code, village.name_en.lower(), khmer_key(village.name_km)):
+                self.villages[name] = village
+
+    def cells(self, row: IncomingRow) -> dict[str, str]:
+        return _cells(self.headers, row)
+
+
+def _cells(headers: dict[str, str], row: IncomingRow) -> dict[str, str]:
+    # The original is stored under the sheet's own headers; corrections under column names.
+    cells = {column: row.data.get(header, "") for header, column in headers.items()}
+    cells.update({k: v for k, v in row.corrections.items() if k in COLUMNS})
+    return {k: (v or "").strip() for k, v in cells.items()}
+
+
+def cells_of(upload: Upload, row: IncomingRow) -> dict[str, str]:
+    """The row as it will be applied, by column name."""
+    return _cells(_canonical_headers(upload.headers), row)
+
+
+def _yes_no(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    return None
+
+
+def _parse_new_person(cells: dict[str, str], context: _RowContext, errors: dict[str, str]) -> dict:
+    fields: dict = {"name_km": cells.get("name_km", ""), "name_latin": cells.get("name_latin", "")}
+    if not (fields["name_km"] or fields["name_latin"]):
+        errors["name_latin"] = _("A name is needed, in Khmer or in Latin letters.")
+    village_text = from_khmer_digits(cells.get("village", ""))
+    village = (
+        context.villages.get(village_text)
+        or context.villages.get(village_text.lower())
+        or (context.villages.get(khmer_key(village_text)))
+    )
+    if not village_text:
+        errors["village"] = _("The village is missing.")
+    elif village is None:
+        errors["village"] = _("“%(value)s” is not one of this project's villages.") % {
+            "value": village_text
+        }
+    fields["village"] = village
+    sex_text = cells.get("sex", "").lower()
+    if sex_text and sex_text not in _SEX:
+        errors["sex"] = _("“%(value)s” is not a sex; write F or M.") % {"value": cells["sex"]}
+    fields["sex"] = _SEX.get(sex_text, Sex.FEMALE)
+    fields["birth_year"] = None
+    year_text = from_khmer_digits(cells.get("birth_year", ""))
+    age_text = from_khmer_digits(cells.get("age", ""))
+    this_year = dt.date.today().year
+    if year_text:
+        if year_text.isdigit() and 1900 <= int(year_text) <= this_year:
+            fields["birth_year"] = int(year_text)
+        else:
+            errors["birth_year"] = _("“%(value)s” is not a year of birth.") % {"value": year_text}
+    elif age_text:
+        if age_text.isdigit() and 0 < int(age_text) < 120:
+            fields["birth_year"] = context.activity.date.year - int(age_text)
+        else:
+            errors["age"] = _("“%(value)s” is not an age in years.") % {"value": age_text}
+    fields["phone"] = cells.get("phone", "")
+    for column, field in (("has_national_id", "has_national_id"), ("has_disability", "has_disability"),
+                          ("consent", "consent_given")):  # fmt: skip
+        answer = _yes_no(cells.get(column, ""))
+        if answer is None:
+            errors[column] = _("“%(value)s” is not yes or no.") % {"value": cells[column]}
+        fields[field] = bool(answer)
+    if fields["consent_given"]:
+        fields["consent_date"] = context.activity.date
+    return fields
+
+
+def _find_participant(
+    cells: dict[str, str], context: _RowContext, errors: dict[str, str]
+) -> Participant | None:
+    if cells.get("participant_id"):
+        ident = from_khmer_digits(cells["participant_id"])
+        found = context.visible.filter(pk=int(ident)).first() if ident.isdigit() else None
+        if found is None:
+            errors["participant_id"] = _("No participant you can see has the id “%(value)s”.") % {
+                "value": cells["participant_id"]
+            }
+        return found
+    fields = _parse_new_person(cells, context, errors)
+    if errors:
+        return None
+    same = Participant.objects.filter(village=fields["village"])
+    if fields["name_km"]:
+        same = same.filter(name_km_key=khmer_key(fields["name_km"]))
+    if fields["name_latin"]:
+        same = same.filter(name_latin_key=latin_key(fields["name_latin"]))
+    if fields["birth_year"]:
+        same = same.filter(birth_year=fields["birth_year"])
+    matches = list(same[:2])
+    if len(matches) > 1:
+        errors["participant_id"] = _(
+            "Several people of this village have this name; write the participant id of the right one."
+        )
+        return None
+    if matches:
+        return matches[0]
+    try:
+        return participant_register(by=context.by, **fields)
+    except ValidationError as invalid:
+        for field, messages in invalid.message_dict.items():
+            errors[field if field in COLUMNS else "name_latin"] = " ".join(messages)
+        return None
+
+
+def _apply_row(*, row: IncomingRow, context: _RowContext) -> bool:
+    errors: dict[str, str] = {}
+    with transaction.atomic():
+        participant = _find_participant(context.cells(row), context, errors)
+        if participant is not None and not errors:
+            attendance_record(
+                by=context.by,
+                activity=context.activity,
+                participant=participant,
+                source=AttendanceSource.SHEET,
+            )
+            row_mark_applied(row=row, result=f"participant:{participant.pk}")
+            return True
+        transaction.set_rollback(True)
+    row_mark_failed(row=row, errors=errors)
+    return False

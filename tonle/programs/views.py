@@ -1,0 +1,242 @@
+"""Pages for activities: list, create, take attendance, and sign-in sheets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tonle.accounts.decorators import editor_required
+from tonle.collect.models import RowStatus, Upload
+from tonle.collect.services import row_correct
+from tonle.collect.sheets import SheetError
+from tonle.people.selectors import participant_get_for_user, participant_search
+from tonle.people.services import participant_likely_duplicates, participant_register
+from tonle.programs.forms import (
+    ActivityForm,
+    DoorRegistrationForm,
+    RowCorrectionForm,
+    SheetUploadForm,
+)
+from tonle.programs.models import Activity
+from tonle.programs.selectors import (
+    activity_attendees,
+    activity_get_for_user,
+    activity_list,
+    project_get_for_user,
+    projects_visible_to,
+)
+from tonle.programs.services import activity_create, attendance_record, attendance_remove
+from tonle.programs.sheets import (
+    UPLOAD_KIND,
+    attendance_sheet_apply,
+    attendance_sheet_upload,
+    cells_of,
+)
+
+# Tells the page's reach figure to fetch itself again.
+ATTENDANCE_CHANGED = "attendance-changed"
+
+
+@require_GET
+@editor_required
+def activities(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    text = request.GET.get("q", "").strip()
+    return render(
+        request,
+        "programs/activities.html",
+        {
+            "today": list(activity_list(user=request.user, on=today)),
+            "recent": list(activity_list(user=request.user, text=text)[:100]),
+            "projects": projects_visible_to(user=request.user),
+            "q": text,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
+    project = project_get_for_user(user=request.user, slug=slug)
+    form = ActivityForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = activity_create(by=request.user, project=project, **form.cleaned_data)
+        except ValidationError as invalid:
+            for field, errors in invalid.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("programs-activity", activity_id=activity.pk)
+    return render(request, "programs/activity_form.html", {"form": form, "project": project})
+
+
+def _attendance_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
+    attendees = list(activity_attendees(activity=activity))
+    return {
+        "activity": activity,
+        "attendees": attendees,
+        "attendee_ids": {p.pk for p in attendees},
+        "register_form": extra.pop("register_form", None)
+        or DoorRegistrationForm(
+            user=request.user, initial={"village": activity.village_id, "consent_given": True}
+        ),
+        "upload_form": extra.pop("upload_form", None) or SheetUploadForm(),
+        "uploads": Upload.objects.filter(kind=UPLOAD_KIND, target__activity=activity.pk)[:10],
+        **extra,
+    }
+
+
+@require_GET
+@editor_required
+def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = activity_get_for_user(user=request.user, activity_id=activity_id)
+    return render(request, "programs/activity.html", _attendance_context(request, activity))
+
+
+@require_GET
+@editor_required
+def attendance_candidates(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = activity_get_for_user(user=request.user, activity_id=activity_id)
+    text = request.GET.get("q", "").strip()
+    people = (
+        list(participant_search(user=request.user, text=text, limit=10)) if len(text) >= 2 else []
+    )
+    attending = set(
+        activity.attendances.filter(participant__in=people).values_list("participant_id", flat=True)
+    )
+    return render(
+        request,
+        "programs/_candidates.html",
+        {"activity": activity, "people": people, "attending": attending, "q": text},
+    )
+
+
+def _attendees_response(request: HttpRequest, activity: Activity) -> HttpResponse:
+    if not request.htmx:
+        return redirect("programs-activity", activity_id=activity.pk)
+    response = render(
+        request, "programs/_attendees.html", _attendance_context(request, activity, clear=True)
+    )
+    response["HX-Trigger"] = ATTENDANCE_CHANGED
+    return response
+
+
+@require_POST
+@editor_required
+def attendance_add(request: HttpRequest, activity_id: int, participant_id: int) -> HttpResponse:
+    activity = activity_get_for_user(user=request.user, activity_id=activity_id)
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    attendance_record(by=request.user, activity=activity, participant=participant)
+    return _attendees_response(request, activity)
+
+
+@require_POST
+@editor_required
+def attendance_delete(request: HttpRequest, activity_id: int, participant_id: int) -> HttpResponse:
+    activity = activity_get_for_user(user=request.user, activity_id=activity_id)
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    attendance_remove(by=request.user, activity=activity, participant=participant)
+    return _attendees_response(request, activity)
+
+
+@require_POST
+@editor_required
+def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Register a new woman at the door and mark her present, in one step."""
+    activity = activity_get_for_user(user=request.user, activity_id=activity_id)
+    form = DoorRegistrationForm(request.POST, user=request.user)
+    duplicates = []
+    if form.is_valid():
+        data = form.cleaned_data
+        duplicates = participant_likely_duplicates(
+            village=data["village"],
+            name_km=data["name_km"],
+            name_latin=data["name_latin"],
+            birth_year=data["birth_year"],
+        )
+        if not duplicates or data["confirm_new"]:
+            fields = {name: data[name] for name in DoorRegistrationForm.Meta.fields}
+            if fields["consent_given"]:
+                fields["consent_date"] = timezone.localdate()
+            participant = participant_register(by=request.user, **fields)
+            attendance_record(by=request.user, activity=activity, participant=participant)
+            messages.success(
+                request, _("%(name)s is registered and marked present.") % {"name": participant}
+            )
+            return _attendees_response(request, activity)
+    context = _attendance_context(request, activity, register_form=form, duplicates=duplicates)
+    if request.htmx:
+        response = render(request, "programs/_register.html", context)
+        response["HX-Retarget"] = "#register"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "programs/activity.html", context, status=200)
+
+
+@require_POST
+@editor_required
+def sheet_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = activity_get_for_user(user=request.user, activity_id=activity_id)
+    form = SheetUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        sheet = form.cleaned_data["sheet"]
+        try:
+            upload = attendance_sheet_upload(
+                by=request.user, activity=activity, file_name=sheet.name, data=sheet.read()
+            )
+        except SheetError as bad_file:
+            form.add_error("sheet", str(bad_file))
+        else:
+            return redirect("programs-sheet", upload_id=upload.pk)
+    return render(
+        request, "programs/activity.html", _attendance_context(request, activity, upload_form=form)
+    )
+
+
+def _upload_for_user(request: HttpRequest, upload_id: int) -> tuple[Upload, Activity]:
+    upload = get_object_or_404(Upload, pk=upload_id, kind=UPLOAD_KIND)
+    activity = activity_get_for_user(user=request.user, activity_id=upload.target["activity"])
+    return upload, activity
+
+
+@require_GET
+@editor_required
+def sheet_page(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload, activity = _upload_for_user(request, upload_id)
+    rows = list(upload.rows.all())
+    failed = [
+        {"row": row, "form": RowCorrectionForm(values=cells_of(upload, row), prefix=f"row{row.pk}")}
+        for row in rows
+        if row.status == RowStatus.FAILED
+    ]
+    return render(
+        request,
+        "programs/sheet.html",
+        {
+            "upload": upload,
+            "activity": activity,
+            "applied": sum(1 for row in rows if row.status == RowStatus.APPLIED),
+            "total": len(rows),
+            "failed": failed,
+        },
+    )
+
+
+@require_POST
+@editor_required
+def sheet_row_correct(request: HttpRequest, upload_id: int, row_id: int) -> HttpResponse:
+    upload, _activity = _upload_for_user(request, upload_id)
+    row = get_object_or_404(upload.rows, pk=row_id, status=RowStatus.FAILED)
+    form = RowCorrectionForm(request.POST, values=cells_of(upload, row), prefix=f"row{row.pk}")
+    form.is_valid()
+    row_correct(row=row, corrections={k: v.strip() for k, v in form.cleaned_data.items()})
+    counts = attendance_sheet_apply(by=request.user, upload=upload)
+    messages.info(
+        request, _("%(applied)s rows applied, %(failed)s still need correction.") % counts.__dict__
+    )
+    return redirect("programs-sheet", upload_id=upload.pk)

@@ -1,0 +1,1 @@
+"""Figures: distinct reach, and later the results framework, computed from the records."""

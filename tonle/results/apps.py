@@ -1,0 +1,10 @@
+"""App config for results."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResultsConfig(AppConfig):
+    name = "tonle.results"
+    label = "results"
+    verbose_name = _("Results")

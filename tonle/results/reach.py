@@ -1,0 +1,158 @@
+"""Unique reach of a project: distinct women and girls, whole and split, with the people behind each figure.
+
+SQL is the source of truth: every figure is a COUNT(DISTINCT participant) over the
+attendances of the project's activities, so a woman who came to forty sessions counts
+once in the total, and once in each split cell she falls in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat, ExtractQuarter, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from tonle.geo.models import District, Village
+from tonle.people.ages import UNKNOWN_AGE, age_band_label, age_bands
+from tonle.people.models import Participant, Sex
+from tonle.programs.models import ActivityType, Attendance, Component, Project
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    label: object  # lazy translation
+
+
+DIMENSIONS = [
+    Dimension("district", _("District")),
+    Dimension("community", _("Community")),
+    Dimension("age_band", _("Age")),
+    Dimension("component", _("Component")),
+    Dimension("activity_type", _("Activity type")),
+    Dimension("quarter", _("Quarter")),
+]
+TOTAL = "total"
+_FOREIGN_KEYS = {
+    "district": "activity__village__commune__district_id",
+    "community": "activity__village_id",
+    "component": "activity__component_id",
+    "activity_type": "activity__activity_type_id",
+}
+_LABEL_MODELS = {
+    "district": District,
+    "community": Village,
+    "component": Component,
+    "activity_type": ActivityType,
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class ReachFigures:
+    total: int
+    splits: dict[str, list[Cell]] = field(default_factory=dict)
+
+
+def _age_band_key() -> Case:
+    # Age in the year of the activity: the age a girl reached that year, the way the NGO
+    # counts girls from a year of birth when no exact birthday is known. A woman who turned
+    # 18 during the project is counted in both bands she was in.
+    age = Cast(ExtractYear("activity__date"), IntegerField()) - F("participant__birth_year")
+    whens = []
+    for band in age_bands():
+        condition = (
+            Q(_age__gte=band.low)
+            if band.high is None
+            else Q(_age__gte=band.low, _age__lte=band.high)
+        )
+        whens.append(When(condition, then=Value(band.code)))
+    return age, Case(*whens, default=Value(UNKNOWN_AGE), output_field=CharField())
+
+
+def _keyed(project: Project, dimension: str) -> QuerySet[Attendance]:
+    """The project's attendances of women and girls, each with the key of its cell in `dimension`."""
+    rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
+    if dimension in _FOREIGN_KEYS:
+        return rows.annotate(_key=Cast(F(_FOREIGN_KEYS[dimension]), CharField()))
+    if dimension == "quarter":
+        return rows.annotate(
+            _key=Concat(
+                Cast(ExtractYear("activity__date"), CharField()),
+                Value("-Q"),
+                Cast(ExtractQuarter("activity__date"), CharField()),
+                output_field=CharField(),
+            )
+        )
+    if dimension == "age_band":
+        age, band = _age_band_key()
+        return rows.annotate(_age=age).annotate(_key=band)
+    raise ValueError(f"unknown dimension {dimension!r}")
+
+
+def reach_total(*, project: Project) -> int:
+    rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
+    return rows.aggregate(n=Count("participant_id", distinct=True))["n"]
+
+
+def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
+    if dimension in _LABEL_MODELS:
+        ids = [int(k) for k in keys if k.isdigit()]
+        return {
+            str(obj.pk): obj.name for obj in _LABEL_MODELS[dimension].objects.filter(pk__in=ids)
+        }
+    if dimension == "age_band":
+        return {k: age_band_label(k) for k in keys}
+    return {k: k.replace("-Q", " Q") for k in keys}
+
+
+def _sort_key(dimension: str):
+    if dimension == "age_band":
+        order = [band.code for band in age_bands()] + [UNKNOWN_AGE]
+        return lambda cell: order.index(cell.key)
+    if dimension == "quarter":
+        return lambda cell: cell.key
+    return lambda cell: (-cell.count, cell.label)
+
+
+def reach_split(*, project: Project, dimension: str) -> list[Cell]:
+    grouped = (
+        _keyed(project, dimension).values("_key").annotate(n=Count("participant_id", distinct=True))
+    )
+    counts = {row["_key"]: row["n"] for row in grouped}
+    labels = _labels(dimension, list(counts))
+    cells = [Cell(key=key, label=labels.get(key, key), count=n) for key, n in counts.items()]
+    return sorted(cells, key=_sort_key(dimension))
+
+
+def reach_figures(*, project: Project) -> ReachFigures:
+    figures = ReachFigures(total=reach_total(project=project))
+    for dimension in DIMENSIONS:
+        figures.splits[dimension.code] = reach_split(project=project, dimension=dimension.code)
+    return figures
+
+
+def reach_people(*, project: Project, dimension: str, key: str) -> QuerySet[Participant]:
+    """The women and girls behind one figure: the list's length is the figure."""
+    if dimension == TOTAL:
+        rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
+    else:
+        rows = _keyed(project, dimension).filter(_key=key)
+    return Participant.objects.filter(pk__in=rows.values("participant_id"))
+
+
+def cell_label(*, dimension: str, key: str) -> str:
+    return _labels(dimension, [key]).get(key, key) if dimension != TOTAL else ""
+
+
+def dimension_label(code: str) -> str:
+    if code == TOTAL:
+        return str(_("All"))
+    return next(str(d.label) for d in DIMENSIONS if d.code == code)

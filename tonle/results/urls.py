@@ -1,0 +1,13 @@
+"""URLs for the dashboard and its drill-through lists."""
+
+from django.urls import path
+
+from tonle.results import views
+
+urlpatterns = [
+    path("<slug:slug>/", views.dashboard, name="results-dashboard"),
+    path("<slug:slug>/reach-badge/", views.reach_badge, name="results-reach-badge"),
+    path(
+        "<slug:slug>/people/<slug:dimension>/<str:key>/", views.people_behind, name="results-people"
+    ),
+]

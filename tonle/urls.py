@@ -1,0 +1,18 @@
+"""The site's URLs: each app keeps its own."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tonle import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tonle.accounts.urls")),
+    path("people/", include("tonle.people.urls")),
+    path("", include("tonle.programs.urls")),
+    path("groups/", include("tonle.groups.urls")),
+    path("results/", include("tonle.results.urls")),
+    path("admin/", admin.site.urls),
+]

