@@ -162,6 +162,9 @@ STORAGES = {
         )
     },
 }
+# In development and tests the files are served from the apps' folders as they are.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
