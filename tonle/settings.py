@@ -152,6 +152,8 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The site-wide stylesheet and script: "tonle" itself is not an app, so finders need telling.
+STATICFILES_DIRS = [BASE_DIR / "tonle" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -17,6 +17,7 @@ from tonle.geo.models import District, Village
 from tonle.people.ages import UNKNOWN_AGE, age_band_label, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import ActivityType, Attendance, Component, Project
+from tonle.results.cells import ALL, TOTAL, cell_counts
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,6 @@ DIMENSIONS = [
     Dimension("activity_type", _("Activity type")),
     Dimension("quarter", _("Quarter")),
 ]
-TOTAL = "total"
 _FOREIGN_KEYS = {
     "district": "activity__village__commune__district_id",
     "community": "activity__village_id",
@@ -97,9 +97,14 @@ def _keyed(project: Project, dimension: str) -> QuerySet[Attendance]:
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
-def reach_total(*, project: Project) -> int:
+def sql_reach_total(*, project: Project) -> int:
+    """The total straight from SQL: what the cells must always equal."""
     rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
     return rows.aggregate(n=Count("participant_id", distinct=True))["n"]
+
+
+def reach_total(*, project: Project) -> int:
+    return cell_counts(project=project).get((TOTAL, ALL), 0)
 
 
 def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
@@ -122,20 +127,38 @@ def _sort_key(dimension: str):
     return lambda cell: (-cell.count, cell.label)
 
 
-def reach_split(*, project: Project, dimension: str) -> list[Cell]:
+def sql_reach_split(*, project: Project, dimension: str) -> dict[str, int]:
+    """One split straight from SQL: what the cells must always equal."""
     grouped = (
         _keyed(project, dimension).values("_key").annotate(n=Count("participant_id", distinct=True))
     )
-    counts = {row["_key"]: row["n"] for row in grouped}
+    return {row["_key"]: row["n"] for row in grouped}
+
+
+def _split(dimension: str, counts: dict[str, int]) -> list[Cell]:
     labels = _labels(dimension, list(counts))
     cells = [Cell(key=key, label=labels.get(key, key), count=n) for key, n in counts.items()]
     return sorted(cells, key=_sort_key(dimension))
 
 
 def reach_figures(*, project: Project) -> ReachFigures:
-    figures = ReachFigures(total=reach_total(project=project))
+    """The dashboard's figures, read from the precomputed cells (brought up to date first)."""
+    counts = cell_counts(project=project)
+    figures = ReachFigures(total=counts.get((TOTAL, ALL), 0))
     for dimension in DIMENSIONS:
-        figures.splits[dimension.code] = reach_split(project=project, dimension=dimension.code)
+        figures.splits[dimension.code] = _split(
+            dimension.code,
+            {key: n for (code, key), n in counts.items() if code == dimension.code},
+        )
+    return figures
+
+
+def sql_reach_figures(*, project: Project) -> ReachFigures:
+    figures = ReachFigures(total=sql_reach_total(project=project))
+    for dimension in DIMENSIONS:
+        figures.splits[dimension.code] = _split(
+            dimension.code, sql_reach_split(project=project, dimension=dimension.code)
+        )
     return figures
 
 

@@ -23,7 +23,9 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     consent_date = dt.date(2022, 1, 1)
 
     @classmethod
-    def _create(cls, model_class: type[Participant], *args: object, **kwargs: object) -> Participant:
+    def _create(
+        cls, model_class: type[Participant], *args: object, **kwargs: object
+    ) -> Participant:
         person = model_class(*args, **kwargs)
         participant_fill_keys(person)
         person.save()

@@ -46,7 +46,9 @@ def test_register_refuses_consent_without_a_date(world):
 
 
 def test_every_change_is_kept_with_who_made_it(world):
-    person = participant_register(by=world.officer_a, village=world.village_a, name_latin="Sok Dara")
+    person = participant_register(
+        by=world.officer_a, village=world.village_a, name_latin="Sok Dara"
+    )
     participant_update(participant=person, by=world.manager, phone="012345678")
 
     history = list(person.history.order_by("history_id"))

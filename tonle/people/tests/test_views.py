@@ -1,6 +1,5 @@
 """The registry's pages: search in either script, a person's page, and who may open what."""
 
-import pytest
 from django.urls import reverse
 
 from tonle.people.models import Participant
@@ -29,7 +28,9 @@ def test_search_finds_a_woman_by_phone_and_by_village(client, world):
     person = ParticipantFactory(village=world.village_a, phone="012 777 888")
     client = _login(client, world.officer_a)
     assert list(client.get(reverse("people-list"), {"q": "777 888"}).context["people"]) == [person]
-    by_village = client.get(reverse("people-list"), {"village": world.village_a.pk}).context["people"]
+    by_village = client.get(reverse("people-list"), {"village": world.village_a.pk}).context[
+        "people"
+    ]
     assert person in by_village and world.woman_b not in by_village
 
 
@@ -94,7 +95,9 @@ def test_person_page_shows_her_timeline_and_history(client, world):
     from tonle.programs.tests.factories import AttendanceFactory
 
     attendance = AttendanceFactory(activity__project=world.project_a, participant=world.woman_a)
-    response = _login(client, world.officer_a).get(reverse("people-detail", args=[world.woman_a.pk]))
+    response = _login(client, world.officer_a).get(
+        reverse("people-detail", args=[world.woman_a.pk])
+    )
     titles = [entry.title for entry in response.context["timeline"]]
     assert attendance.activity.title in titles
     assert response.context["changes"]

@@ -20,14 +20,20 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def test_ticking_twice_keeps_one_attendance_and_history_keeps_the_untick(world):
     activity = ActivityFactory(project=world.project_a)
-    _a, created = attendance_record(by=world.officer_a, activity=activity, participant=world.woman_a)
+    _a, created = attendance_record(
+        by=world.officer_a, activity=activity, participant=world.woman_a
+    )
     _b, again = attendance_record(by=world.officer_a, activity=activity, participant=world.woman_a)
     assert (created, again) == (True, False)
     assert Attendance.objects.filter(activity=activity).count() == 1
 
     attendance_remove(by=world.officer_a, activity=activity, participant=world.woman_a)
 
-    kinds = list(Attendance.history.filter(activity_id=activity.pk).order_by("history_id").values_list("history_type", "history_user"))
+    kinds = list(
+        Attendance.history.filter(activity_id=activity.pk)
+        .order_by("history_id")
+        .values_list("history_type", "history_user")
+    )
     assert kinds == [("+", world.officer_a.pk), ("-", world.officer_a.pk)]
 
 
@@ -46,10 +52,14 @@ def test_activity_must_be_in_the_projects_communities_and_period(world):
 def test_phone_flow_search_two_letters_then_tick(client, world):
     activity = ActivityFactory(project=world.project_a)
     client.force_login(world.officer_a)
-    candidates = client.get(reverse("programs-attendance-candidates", args=[activity.pk]), {"q": "ch"}, **HTMX)
+    candidates = client.get(
+        reverse("programs-attendance-candidates", args=[activity.pk]), {"q": "ch"}, **HTMX
+    )
     assert world.woman_a in candidates.context["people"]
 
-    ticked = client.post(reverse("programs-attendance-add", args=[activity.pk, world.woman_a.pk]), **HTMX)
+    ticked = client.post(
+        reverse("programs-attendance-add", args=[activity.pk, world.woman_a.pk]), **HTMX
+    )
 
     assert ticked.status_code == 200
     assert ticked["HX-Trigger"] == "attendance-changed"
@@ -60,7 +70,12 @@ def test_register_at_the_door_marks_her_present_and_warns_of_a_likely_duplicate(
     activity = ActivityFactory(project=world.project_a)
     client.force_login(world.officer_a)
     url = reverse("programs-attendance-register", args=[activity.pk])
-    data = {"name_latin": "Chan Sophea", "birth_year": "1990", "village": world.village_a.pk, "consent_given": "on"}
+    data = {
+        "name_latin": "Chan Sophea",
+        "birth_year": "1990",
+        "village": world.village_a.pk,
+        "consent_given": "on",
+    }
 
     warned = client.post(url, data, **HTMX)
 
@@ -99,7 +114,9 @@ def test_only_staff_take_attendance(client, world, persona):
     assert client.get(reverse("programs-activity", args=[activity.pk])).status_code == 403
 
 
-def test_activity_page_query_count_does_not_grow_with_attendees(client, world, django_assert_max_num_queries):
+def test_activity_page_query_count_does_not_grow_with_attendees(
+    client, world, django_assert_max_num_queries
+):
     from tonle.people.tests.factories import ParticipantFactory
 
     activity = ActivityFactory(project=world.project_a)

@@ -1,0 +1,248 @@
+"""The reach cells: built from the attendances in one pass, then kept in step from the history tables.
+
+A cell is one figure of the dashboard (the total, one district, one quarter, ...) and holds
+the roaring bitmap of the participant ids behind it, so its count is exact and its ids can
+be listed. Cells are derived data: `reach_rebuild` makes them from SQL at any time, and
+`reach_refresh` applies only what changed since, read from django-simple-history's tables
+(every service writes them), so no record app has to know that cells exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from pyroaring import BitMap
+
+from tonle.people.ages import UNKNOWN_AGE, age_bands
+from tonle.people.models import Participant, Sex
+from tonle.programs.models import Activity, Attendance, Project
+from tonle.results.models import ReachCell, ReachState
+
+TOTAL = "total"
+ALL = "all"
+# History rows younger than this are read again at the next refresh: on PostgreSQL a
+# transaction can commit a lower history id after a higher one was already read.
+REREAD_WINDOW = dt.timedelta(seconds=60)
+_CHUNK = 100_000
+_ID_CHUNK = 500
+
+Cells = dict[tuple[str, str], BitMap]
+
+
+class _Activities:
+    """Each activity of the project with the key of every dimension it falls in, as arrays."""
+
+    def __init__(self, project: Project) -> None:
+        rows = list(
+            Activity.objects.filter(project=project)
+            .order_by("id")
+            .values_list(
+                "id",
+                "village__commune__district_id",
+                "village_id",
+                "component_id",
+                "activity_type_id",
+                "date",
+            )
+        )
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.by_dimension = {
+            "district": np.array([r[1] for r in rows], dtype=np.int64),
+            "community": np.array([r[2] for r in rows], dtype=np.int64),
+            "component": np.array([r[3] for r in rows], dtype=np.int64),
+            "activity_type": np.array([r[4] for r in rows], dtype=np.int64),
+            "quarter": np.array(
+                [r[5].year * 10 + (r[5].month - 1) // 3 + 1 for r in rows], dtype=np.int64
+            ),
+        }
+        self.years = np.array([r[5].year for r in rows], dtype=np.int64)
+
+
+def _attendance_rows(project: Project, participant_ids: Iterable[int] | None) -> np.ndarray:
+    """(activity id, participant id, birth year or 0) of the project's women and girls."""
+    rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
+    if participant_ids is not None:
+        rows = rows.filter(participant_id__in=list(participant_ids))
+    sql, params = rows.values_list(
+        "activity_id", "participant_id", Coalesce("participant__birth_year", Value(0))
+    ).query.sql_with_params()
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(_CHUNK):
+            parts.append(np.array(chunk, dtype=np.int64))
+    return np.concatenate(parts) if parts else np.empty((0, 3), dtype=np.int64)
+
+
+def _key_text(dimension: str, value: int) -> str:
+    if dimension == "quarter":
+        return f"{value // 10}-Q{value % 10}"
+    return str(value)
+
+
+def _group(keys: np.ndarray, people: np.ndarray) -> Iterable[tuple[int, BitMap]]:
+    pairs = np.unique((keys.astype(np.int64) << 32) | people.astype(np.int64))
+    keys, people = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
+    starts = np.flatnonzero(np.diff(keys)) + 1
+    for key_run, people_run in zip(np.split(keys, starts), np.split(people, starts), strict=True):
+        if len(key_run):
+            yield int(key_run[0]), BitMap(people_run)
+
+
+def _cells_from(activities: _Activities, rows: np.ndarray) -> Cells:
+    cells: Cells = {}
+    if not len(rows):
+        return cells
+    at = np.searchsorted(activities.ids, rows[:, 0])
+    people, born = rows[:, 1], rows[:, 2]
+    cells[(TOTAL, ALL)] = BitMap(np.unique(people).astype(np.uint32))
+    for dimension, keys in activities.by_dimension.items():
+        for key, ids in _group(keys[at], people):
+            cells[(dimension, _key_text(dimension, key))] = ids
+    # Age in the year of the activity, as the SQL of reach.py counts it.
+    ages = activities.years[at] - born
+    band_index = np.full(len(rows), -1, dtype=np.int64)
+    bands = age_bands()
+    for index, band in enumerate(bands):
+        inside = (born > 0) & (ages >= band.low)
+        if band.high is not None:
+            inside &= ages <= band.high
+        band_index[inside] = index
+    for index, ids in _group(band_index + 1, people):
+        cells[("age_band", bands[index - 1].code if index else UNKNOWN_AGE)] = ids
+    return cells
+
+
+def _cell(project: Project, dimension: str, key: str, ids: BitMap) -> ReachCell:
+    ids.run_optimize()
+    return ReachCell(
+        project=project, dimension=dimension, key=key, ids=ids.serialize(), count=len(ids)
+    )
+
+
+def _marks() -> dict[str, int]:
+    def last(model: type) -> int:
+        return (
+            model.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+        )
+
+    return {
+        "attendance_mark": last(Attendance),
+        "activity_mark": last(Activity),
+        "participant_mark": last(Participant),
+    }
+
+
+@transaction.atomic
+def reach_rebuild(*, project: Project) -> ReachState:
+    """Make every cell of the project again from the attendances (SQL is the truth)."""
+    marks = _marks()
+    cells = _cells_from(_Activities(project), _attendance_rows(project, None))
+    ReachCell.objects.filter(project=project).delete()
+    ReachCell.objects.bulk_create(
+        [_cell(project, dimension, key, ids) for (dimension, key), ids in cells.items()],
+        batch_size=500,
+    )
+    now = timezone.now()
+    state, _created = ReachState.objects.update_or_create(
+        project=project, defaults={"built_at": now, "caught_up_at": now, **marks}
+    )
+    return state
+
+
+def _changes_since(state: ReachState, project: Project) -> tuple[set[int], dict[str, int]]:
+    """Participants whose cells may have changed, and the marks to keep afterwards."""
+    settled = timezone.now() - REREAD_WINDOW
+    affected: set[int] = set()
+    marks = {}
+
+    def read(
+        mark_name: str, rows: Iterable[tuple[int, dt.datetime, int]], on_row: Callable
+    ) -> None:
+        mark = getattr(state, mark_name)
+        for history_id, history_date, value in rows:
+            on_row(value)
+            if history_date <= settled:
+                mark = max(mark, history_id)
+        marks[mark_name] = mark
+
+    attendance = Attendance.history.filter(history_id__gt=state.attendance_mark)
+    read(
+        "attendance_mark",
+        attendance.values_list("history_id", "history_date", "participant_id"),
+        affected.add,
+    )
+    participants = Participant.history.filter(history_id__gt=state.participant_mark)
+    read(
+        "participant_mark",
+        participants.values_list("history_id", "history_date", "id"),
+        affected.add,
+    )
+    ever_here = Activity.history.filter(project_id=project.pk).values("id")
+    activities = Activity.history.filter(history_id__gt=state.activity_mark, id__in=ever_here)
+    moved: set[int] = set()
+    read("activity_mark", activities.values_list("history_id", "history_date", "id"), moved.add)
+    if moved:
+        affected.update(
+            Attendance.objects.filter(activity_id__in=moved).values_list(
+                "participant_id", flat=True
+            )
+        )
+    return affected, marks
+
+
+def reach_refresh(*, project: Project) -> ReachState:
+    """Bring the project's cells up to date with every change recorded since the last refresh."""
+    with transaction.atomic():
+        state = ReachState.objects.select_for_update().filter(project=project).first()
+        if state is None:
+            return reach_rebuild(project=project)
+        affected, marks = _changes_since(state, project)
+        if affected:
+            _apply(project, BitMap(affected))
+        for name, value in marks.items():
+            setattr(state, name, value)
+        state.caught_up_at = timezone.now()
+        state.save()
+    return state
+
+
+def _apply(project: Project, affected: BitMap) -> None:
+    activities = _Activities(project)
+    ids = list(affected)
+    rows = [
+        _attendance_rows(project, ids[i : i + _ID_CHUNK]) for i in range(0, len(ids), _ID_CHUNK)
+    ]
+    fresh = _cells_from(activities, np.concatenate(rows))
+    existing = {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
+    for place, cell in existing.items():
+        before = cell.bitmap()
+        after = (before - affected) | fresh.pop(place, BitMap())
+        if after == before:
+            continue
+        if after:
+            updated = _cell(project, cell.dimension, cell.key, after)
+            cell.ids, cell.count = updated.ids, updated.count
+            cell.save(update_fields=["ids", "count"])
+        else:
+            cell.delete()
+    ReachCell.objects.bulk_create(
+        [_cell(project, dimension, key, ids) for (dimension, key), ids in fresh.items()]
+    )
+
+
+def cell_counts(*, project: Project) -> dict[tuple[str, str], int]:
+    """Every figure of the project, up to date."""
+    reach_refresh(project=project)
+    return {
+        (dimension, key): count
+        for dimension, key, count in ReachCell.objects.filter(project=project).values_list(
+            "dimension", "key", "count"
+        )
+    }
