@@ -11,14 +11,18 @@ from django.utils.translation import gettext_lazy as _
 class Upload(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     # What the rows are for, e.g. {"activity": 12}; read by the app that applies them.
-    target = models.JSONField(default=dict)
+    target = models.JSONField(_("for"), default=dict)
     file_name = models.CharField(_("file"), max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("checksum"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    headers = models.JSONField(default=list)
+    headers = models.JSONField(_("columns"), default=list)
 
     class Meta:
         verbose_name = _("upload")
@@ -34,7 +38,9 @@ class RowStatus(models.TextChoices):
 
 
 class IncomingRow(models.Model):
-    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="rows")
+    upload = models.ForeignKey(
+        Upload, on_delete=models.CASCADE, related_name="rows", verbose_name=_("upload")
+    )
     number = models.PositiveIntegerField(_("row"))  # as a spreadsheet numbers it, header = 1
     data = models.JSONField(_("as it arrived"))  # never changed after it is stored
     corrections = models.JSONField(_("corrections"), default=dict, blank=True)
@@ -43,7 +49,7 @@ class IncomingRow(models.Model):
     )
     errors = models.JSONField(_("errors"), default=dict, blank=True)  # field -> message
     result = models.CharField(_("result"), max_length=200, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("incoming row")

@@ -1,9 +1,10 @@
 """App config for the demo data."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "tonle.demo"
     label = "demo"
-    verbose_name = "Demo data"
+    verbose_name = _("Demo data")

@@ -86,6 +86,11 @@ PLAN = {
         ("seminar", ["gender-equity", "health-care"]),
     ],
 }
+# Free text as a field officer writes it: Khmer first, the English for visitors after.
+PLACES = ["សាលាវត្ត · pagoda hall", "ផ្ទះមេភូមិ · village chief's house", "សាលាឃុំ · commune office",
+          "សាលារៀន · school"]  # fmt: skip
+FACILITATORS = ["ចាន់ ស្រីមុំ (Chan Sreymom)", "ហេង កញ្ញា (Heng Kanha)", "លី វណ្ណា (Ly Vanna)",
+                "ទេព រចនា (Tep Rachana)"]  # fmt: skip
 DEMO_USERS = [
     # username, password, role, first name, last name
     ("admin", "tonle-admin", Role.ADMINISTRATOR, "Dara", "Admin"),
@@ -248,15 +253,12 @@ def _activities(rng, project, villages, components, types, topics, admin) -> lis
                         component=components[component_code],
                         activity_type=types[type_code],
                         topic=topic,
-                        title=f"{types[type_code].name_en}: {topic.name_en} — {village.name_en}",
+                        name_en=f"{types[type_code].name_en}: {topic.name_en} — {village.name_en}",
+                        name_km=f"{types[type_code].name_km}៖ {topic.name_km} — ភូមិ{village.name_km}",
                         date=min(day + dt.timedelta(days=rng.randint(0, 3)), END),
                         village=village,
-                        place=rng.choice(
-                            ["Pagoda hall", "Village chief's house", "Commune office", "School"]
-                        ),
-                        facilitator=rng.choice(
-                            ["Sreymom Chan", "Kanha Heng", "Vanna Ly", "Rachana Tep"]
-                        ),
+                        place=rng.choice(PLACES),
+                        facilitator=rng.choice(FACILITATORS),
                         created_by=admin,
                     )
                 )
@@ -271,11 +273,12 @@ def _activities(rng, project, villages, components, types, topics, admin) -> lis
                     component=components["participation"],
                     activity_type=types["forum"],
                     topic=topic,
-                    title=f"Networking forum: {topic.name_en} — {village.commune.district.name_en}",
+                    name_en=f"Networking forum: {topic.name_en} — {village.commune.district.name_en}",
+                    name_km=f"វេទិកាបណ្តាញ៖ {topic.name_km} — ស្រុក{village.commune.district.name_km}",
                     date=quarter_start + dt.timedelta(days=rng.randint(5, 20)),
                     village=village,
-                    place="Commune office",
-                    facilitator="CCDO team",
+                    place=PLACES[2],
+                    facilitator="CCDO",
                     created_by=admin,
                 )
             )

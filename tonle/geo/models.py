@@ -25,7 +25,9 @@ class Province(Place):
 
 
 class District(Place):
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
 
     class Meta(Place.Meta):
         verbose_name = _("district")
@@ -33,7 +35,9 @@ class District(Place):
 
 
 class Commune(Place):
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="communes")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district")
+    )
 
     class Meta(Place.Meta):
         verbose_name = _("commune")
@@ -45,7 +49,9 @@ class Village(Place):
     # for nine villages of one commune), each time with another name; every row is a real
     # village, so a village is its code and Khmer name within its commune.
     code = models.CharField(_("official code"), max_length=8, db_index=True)
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="villages")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="villages", verbose_name=_("commune")
+    )
 
     natural_key_fields = ("commune", "code", "name_km")
 

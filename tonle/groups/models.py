@@ -48,9 +48,17 @@ class GroupRole(models.TextChoices):
 
 
 class GroupMembership(models.Model):
-    group = models.ForeignKey(SmartWomenGroup, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(
+        SmartWomenGroup,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("group"),
+    )
     participant = models.ForeignKey(
-        "people.Participant", on_delete=models.PROTECT, related_name="group_memberships"
+        "people.Participant",
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+        verbose_name=_("participant"),
     )
     role = models.CharField(
         _("role"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER

@@ -21,6 +21,7 @@ class BilingualNamed(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("km") and self.name_km:
-            return self.name_km
-        return self.name_en
+        """The reader's language when it is written, else the other one."""
+        if (get_language() or "en").startswith("km"):
+            return self.name_km or self.name_en
+        return self.name_en or self.name_km

@@ -60,7 +60,12 @@ class Participant(models.Model):
     )
     registered_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
     history = HistoricalRecords(excluded_fields=["name_km_key", "name_latin_key", "phone_key"])
 

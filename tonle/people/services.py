@@ -64,7 +64,7 @@ def _validate(participant: Participant) -> None:
             _("Write her name in Khmer or in Latin letters.")
         )
     if participant.birth_year is not None and not 1900 <= participant.birth_year <= 2100:
-        errors.setdefault("birth_year", []).append(_("Give a year between 1900 and this year."))
+        errors.setdefault("birth_year", []).append(_("Give a year between 1900 and 2100."))
     if participant.consent_given and not participant.consent_date:
         errors.setdefault("consent_date", []).append(_("Give the date she gave her consent."))
     if errors:

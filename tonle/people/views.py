@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required, names_required
@@ -81,6 +80,4 @@ def people_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         participant_update(participant=participant, by=request.user, **form.service_fields())
         return redirect("people-detail", participant_id=participant.pk)
-    return render(
-        request, "people/form.html", {"form": form, "person": participant, "title": _("Correct")}
-    )
+    return render(request, "people/form.html", {"form": form, "person": participant})

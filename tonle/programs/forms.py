@@ -17,7 +17,8 @@ class ActivityForm(forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "title",
+            "name_km",
+            "name_en",
             "date",
             "component",
             "activity_type",

@@ -69,19 +69,28 @@ class Project(BilingualNamed):
 class ProjectMembership(models.Model):
     """A user's place on a project: it scopes what a field officer, mentor or donor sees."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="project_memberships",
+        verbose_name=_("user"),
     )
 
     class Meta:
+        verbose_name = _("project membership")
+        verbose_name_plural = _("project memberships")
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="one_membership_per_project")
         ]
 
 
 class Component(BilingualNamed):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="components")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="components", verbose_name=_("project")
+    )
     code = models.SlugField(_("code"))
 
     class Meta:
@@ -113,7 +122,10 @@ class Topic(BilingualNamed):
         ordering = ["name_en"]
 
 
-class Activity(models.Model):
+class Activity(BilingualNamed):
+    # The title, in either language or both; pages show the reader's language when written.
+    name_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    name_km = models.CharField(_("title in Khmer"), max_length=200, blank=True)
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="activities", verbose_name=_("project")
     )
@@ -131,7 +143,6 @@ class Activity(models.Model):
         blank=True,
         verbose_name=_("topic"),
     )
-    title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"), db_index=True)
     village = models.ForeignKey(
         "geo.Village",
@@ -144,7 +155,12 @@ class Activity(models.Model):
     )
     facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords()
 
@@ -153,9 +169,15 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["project", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name_en="") | ~models.Q(name_km=""), name="activity_has_a_title"
+            )
+        ]
 
-    def __str__(self) -> str:
-        return self.title
+    @property
+    def title(self) -> str:
+        return self.name
 
 
 class AttendanceSource(models.TextChoices):
@@ -166,16 +188,26 @@ class AttendanceSource(models.TextChoices):
 
 
 class Attendance(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("activity")
+    )
     participant = models.ForeignKey(
-        "people.Participant", on_delete=models.PROTECT, related_name="attendances"
+        "people.Participant",
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name=_("participant"),
     )
     source = models.CharField(
-        max_length=10, choices=AttendanceSource.choices, default=AttendanceSource.WEB
+        _("source"), max_length=10, choices=AttendanceSource.choices, default=AttendanceSource.WEB
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     history = HistoricalRecords()
 

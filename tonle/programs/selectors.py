@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -51,7 +51,7 @@ def activity_list(
     if on is not None:
         activities = activities.filter(date=on)
     if text:
-        activities = activities.filter(title__icontains=text)
+        activities = activities.filter(Q(name_en__icontains=text) | Q(name_km__icontains=text))
     return activities.select_related(
         "project", "component", "activity_type", "topic", "village"
     ).annotate(attendance_count=Count("attendances"))

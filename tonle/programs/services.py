@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
@@ -28,10 +29,11 @@ def activity_create(
     project: Project,
     component: Component,
     activity_type: ActivityType,
-    title: str,
     date: dt.date,
     village: Village,
     topic: Topic | None = None,
+    name_en: str = "",
+    name_km: str = "",
     place: str = "",
     facilitator: str = "",
 ) -> Activity:
@@ -40,7 +42,8 @@ def activity_create(
         component=component,
         activity_type=activity_type,
         topic=topic,
-        title=title,
+        name_en=name_en,
+        name_km=name_km,
         date=date,
         village=village,
         place=place,
@@ -55,8 +58,10 @@ def activity_create(
 
 
 def _check_activity(activity: Activity) -> None:
-    activity.full_clean()
+    activity.full_clean(validate_constraints=False)
     errors: dict[str, str] = {}
+    if not (activity.name_en or activity.name_km):
+        errors["name_en"] = _("Give the activity a title, in English or in Khmer.")
     project = activity.project
     if activity.component.project_id != project.pk:
         errors["component"] = _("This component belongs to another project.")
@@ -64,8 +69,8 @@ def _check_activity(activity: Activity) -> None:
         errors["village"] = _("This village is not one of the project's communities.")
     if not project.starts_on <= activity.date <= project.ends_on:
         errors["date"] = _("The date is outside the project's period (%(start)s to %(end)s).") % {
-            "start": project.starts_on.isoformat(),
-            "end": project.ends_on.isoformat(),
+            "start": date_format(project.starts_on),
+            "end": date_format(project.ends_on),
         }
     if errors:
         raise ValidationError(errors)

@@ -115,7 +115,12 @@ def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
         }
     if dimension == "age_band":
         return {k: age_band_label(k) for k in keys}
-    return {k: k.replace("-Q", " Q") for k in keys}
+    return {k: _quarter_label(k) for k in keys}
+
+
+def _quarter_label(key: str) -> str:
+    year, _sep, quarter = key.partition("-Q")
+    return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
 
 
 def _sort_key(dimension: str):

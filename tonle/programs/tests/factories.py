@@ -83,7 +83,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     component = factory.SubFactory(ComponentFactory, project=factory.SelfAttribute("..project"))
     activity_type = factory.SubFactory(ActivityTypeFactory)
     topic = factory.SubFactory(TopicFactory)
-    title = factory.Sequence(lambda n: f"Training {n}")
+    name_en = factory.Sequence(lambda n: f"Training {n}")
     date = dt.date(2023, 3, 15)
     village = factory.LazyAttribute(lambda a: a.project.communities.first())
 

@@ -40,7 +40,7 @@ def test_ticking_twice_keeps_one_attendance_and_history_keeps_the_untick(world):
 def test_activity_must_be_in_the_projects_communities_and_period(world):
     component = ComponentFactory(project=world.project_a)
     base = {"by": world.officer_a, "project": world.project_a, "component": component,
-            "activity_type": ActivityTypeFactory(), "title": "Health"}  # fmt: skip
+            "activity_type": ActivityTypeFactory(), "name_en": "Health"}  # fmt: skip
     with pytest.raises(ValidationError) as outside:
         activity_create(**base, date=dt.date(2023, 1, 1), village=world.village_b)
     assert "village" in outside.value.message_dict
