@@ -19,10 +19,10 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
-	$(MANAGE) collectstatic --noinput -v0
+	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) collectstatic --noinput -v0
 	@echo "Tonle is at http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
 	SECRET_KEY="$$(cat var/secret_key)" $(BIN)/gunicorn tonle.wsgi:application \
-	  --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --env SECRET_KEY="$$(cat var/secret_key)"
+	  --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 setup: system-packages venv messages
 
