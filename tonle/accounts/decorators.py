@@ -1,4 +1,4 @@
-"""View decorators that turn a role rule into a 403 page."""
+"""View decorators that turn a role rule into a 403 page, and log the refusal."""
 
 from __future__ import annotations
 
@@ -9,30 +9,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from tonle.accounts.models import AccessAction, Role, User
+from tonle.accounts.services import access_log
+
 View = Callable[..., HttpResponse]
 
 
-def names_required(view: View) -> View:
-    """Pages that show a person's name: refused to donor viewers."""
+def _role_required(allowed: Callable[[User], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            if not allowed(request.user):
+                access_log(
+                    user=request.user,
+                    action=AccessAction.REFUSED,
+                    record_type=view.__name__,
+                    record_id=next(iter(kwargs.values()), ""),
+                    path=request.get_full_path(),
+                )
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.may_see_names:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return wrapped
 
-    return wrapped
+    return decorator
 
 
-def editor_required(view: View) -> View:
-    """Pages that change records: staff who keep the registry."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not request.user.may_edit_records:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Pages that show a person's name: refused to donor viewers and providers.
+names_required = _role_required(lambda user: user.may_see_names)
+# Pages that change records: the staff who keep the registry.
+editor_required = _role_required(lambda user: user.may_edit_records)
+# The access log itself.
+administrator_required = _role_required(
+    lambda user: user.is_superuser or user.role == Role.ADMINISTRATOR
+)

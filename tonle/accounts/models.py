@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     FIELD_OFFICER = "field_officer", _("Field officer")
     SMART_WOMAN = "smart_woman", _("Smart Woman (mentor)")
     DONOR_VIEWER = "donor_viewer", _("Donor viewer")
+    PROVIDER = "provider", _("Service provider")
 
 
 class User(AbstractUser):
@@ -24,15 +25,55 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # Who checks her work: a field officer supervises Smart Women, a manager field officers.
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        verbose_name=_("supervisor"),
+    )
+
     @property
     def sees_every_project(self) -> bool:
         return self.is_superuser or self.role in {Role.ADMINISTRATOR, Role.ME_MANAGER}
 
     @property
     def may_see_names(self) -> bool:
-        """Donor viewers get aggregate figures only, never a name."""
-        return self.is_authenticated and self.role != Role.DONOR_VIEWER
+        """Donor viewers get aggregate figures only, never a name; providers only their referrals."""
+        return self.is_authenticated and self.role not in {Role.DONOR_VIEWER, Role.PROVIDER}
 
     @property
     def may_edit_records(self) -> bool:
         return self.role in {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER}
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Read")
+    REFUSED = "refused", _("Refused")
+    EXPORT = "export", _("Exported")
+
+
+class AccessLog(models.Model):
+    """A read of a restricted record, or an attempt that was refused: who, when, what."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    record_type = models.CharField(_("record type"), max_length=40)
+    record_id = models.CharField(_("record"), max_length=40)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id"])]

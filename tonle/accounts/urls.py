@@ -1,7 +1,9 @@
-"""Log-in and log-out."""
+"""Log-in, log-out and the access log."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from tonle.accounts import views
 
 urlpatterns = [
     path(
@@ -12,4 +14,5 @@ urlpatterns = [
         name="accounts-login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="accounts-logout"),
+    path("access-log/", views.access_log_page, name="accounts-access-log"),
 ]

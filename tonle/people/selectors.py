@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from tonle.accounts.models import Role, User
+from tonle.accounts.models import AccessAction, Role, User
+from tonle.accounts.services import access_log
 from tonle.geo.models import Village
 from tonle.lib.text import from_khmer_digits, has_khmer, khmer_key, latin_key, phone_key
 from tonle.people.models import Participant
@@ -38,9 +39,11 @@ def participants_visible_to(*, user: User) -> QuerySet[Participant]:
     return Participant.objects.filter(village__in=villages_in_scope(user=user).values("id"))
 
 
-def participant_get_for_user(*, user: User, participant_id: int) -> Participant:
-    """The only way a view opens a person: 404 if she does not exist, 403 if out of scope."""
+def participant_get_for_user(*, user: User, participant_id: int, path: str = "") -> Participant:
+    """The only way a view opens a person: 404 if she does not exist, 403 (logged) if out of scope."""
     if not user.may_see_names:
+        access_log(user=user, action=AccessAction.REFUSED, record_type="participant",
+                   record_id=participant_id, path=path)  # fmt: skip
         raise PermissionDenied
     try:
         participant = Participant.objects.select_related(
@@ -49,6 +52,8 @@ def participant_get_for_user(*, user: User, participant_id: int) -> Participant:
     except Participant.DoesNotExist as missing:
         raise Http404 from missing
     if not participants_visible_to(user=user).filter(pk=participant.pk).exists():
+        access_log(user=user, action=AccessAction.REFUSED, record_type="participant",
+                   record_id=participant_id, path=path)  # fmt: skip
         raise PermissionDenied
     return participant
 

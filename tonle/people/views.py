@@ -38,7 +38,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @names_required
 def people_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    participant = participant_get_for_user(
+        user=request.user, participant_id=participant_id, path=request.get_full_path()
+    )
     return render(
         request,
         "people/detail.html",
@@ -75,7 +77,9 @@ def people_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def people_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    participant = participant_get_for_user(
+        user=request.user, participant_id=participant_id, path=request.get_full_path()
+    )
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         participant_update(participant=participant, by=request.user, **form.service_fields())
