@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tonle.people",
     "tonle.programs",
     "tonle.groups",
+    "tonle.cases",
     "tonle.results",
     "tonle.demo",
 ]

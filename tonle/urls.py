@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("tonle.people.urls")),
     path("", include("tonle.programs.urls")),
     path("groups/", include("tonle.groups.urls")),
+    path("cases/", include("tonle.cases.urls")),
     path("results/", include("tonle.results.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -105,3 +105,13 @@ def attendance_timeline(participant: Participant, user: User) -> list[TimelineEn
         )
         for a in attendances
     ]
+
+
+def project_serves(*, project: Project, participant: Participant) -> bool:
+    """Whether she is one of the project's people: she lives in one of its communities."""
+    return project.communities.filter(pk=participant.village_id).exists()
+
+
+def project_staff(*, project: Project, user: User) -> bool:
+    """Whether the user works on the project (managers work on every project)."""
+    return user.sees_every_project or project.memberships.filter(user=user).exists()

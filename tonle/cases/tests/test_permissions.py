@@ -1,0 +1,77 @@
+"""Every role against a case and its restricted notes; every read and refusal is logged."""
+
+import pytest
+from django.urls import reverse
+
+from tonle.accounts.models import AccessAction, AccessLog, Role
+from tonle.accounts.tests.factories import UserFactory
+
+NOTE = "She fears her husband"
+
+# persona -> (may open the case, may read its notes)
+EXPECTED = {
+    "mentor": (True, True),  # the assigned worker
+    "officer_a": (True, True),  # her supervisor
+    "manager": (True, True),  # the M&E manager
+    "admin": (True, False),  # sees the case, not the notes
+    "officer_b": (False, False),  # another project
+    "other_mentor": (False, False),  # another Smart Woman
+    "donor": (False, False),
+    "provider": (False, False),
+}
+
+
+@pytest.fixture
+def personas(world):
+    people = {
+        name: getattr(world, name)
+        for name in ("mentor", "officer_a", "manager", "admin", "officer_b", "donor")
+    }
+    people["other_mentor"] = UserFactory(role=Role.SMART_WOMAN)
+    people["provider"] = UserFactory(role=Role.PROVIDER)
+    return people
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED))
+def test_each_role_against_a_case_and_its_notes(client, personas, mentor_case, persona):
+    may_open, may_read_notes = EXPECTED[persona]
+    user = personas[persona]
+    client.force_login(user)
+
+    response = client.get(reverse("cases-detail", args=[mentor_case.pk]))
+
+    assert response.status_code == (200 if may_open else 403)
+    assert (NOTE in response.content.decode()) is may_read_notes
+    logged = set(AccessLog.objects.filter(user=user).values_list("action", "record_type"))
+    if may_open:
+        assert (AccessAction.READ, "case") in logged
+        assert ((AccessAction.READ, "case-notes") in logged) is may_read_notes
+    else:
+        assert logged == {(AccessAction.REFUSED, "case")}
+
+
+@pytest.mark.parametrize("persona", ["other_mentor", "officer_b", "donor", "provider", "admin"])
+def test_who_may_not_read_notes_cannot_write_them_either(client, personas, mentor_case, persona):
+    client.force_login(personas[persona])
+    response = client.post(reverse("cases-note", args=[mentor_case.pk]), {"text": "x"})
+    assert response.status_code == 403
+    assert mentor_case.notes.count() == 1
+
+
+def test_a_smart_woman_lists_only_her_own_cases(client, personas, mentor_case):
+    client.force_login(personas["other_mentor"])
+    assert list(client.get(reverse("cases-list")).context["cases"]) == []
+    client.force_login(personas["mentor"])
+    assert list(client.get(reverse("cases-list")).context["cases"]) == [mentor_case]
+
+
+def test_the_timeline_shows_a_case_only_to_those_who_may_see_it(client, world, mentor_case):
+    client.force_login(world.officer_a)
+    kinds = [
+        e.kind
+        for e in client.get(reverse("people-detail", args=[world.mentee.pk])).context["timeline"]
+    ]
+    assert "Counselling" in kinds
+    client.force_login(world.mentor)
+    page = client.get(reverse("people-detail", args=[world.mentee.pk]))
+    assert NOTE not in page.content.decode()  # the timeline never shows notes
