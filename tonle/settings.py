@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tonle.programs",
     "tonle.groups",
     "tonle.cases",
+    "tonle.referrals",
     "tonle.results",
     "tonle.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tonle.programs.urls")),
     path("groups/", include("tonle.groups.urls")),
     path("cases/", include("tonle.cases.urls")),
+    path("referrals/", include("tonle.referrals.urls")),
     path("results/", include("tonle.results.urls")),
     path("admin/", admin.site.urls),
 ]

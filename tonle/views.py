@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from tonle.accounts.models import Role
 from tonle.geo.models import Commune, District, Province, Village
 from tonle.programs.selectors import projects_visible_to
 
@@ -16,6 +17,8 @@ from tonle.programs.selectors import projects_visible_to
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Straight to the dashboard of the user's project; a choice when she has several."""
+    if request.user.role == Role.PROVIDER:
+        return redirect("referrals-list")
     projects = list(projects_visible_to(user=request.user).only("slug", "name_en", "name_km")[:50])
     if len(projects) == 1:
         return redirect("results-dashboard", slug=projects[0].slug)

@@ -1,0 +1,1 @@
+"""Access to services: providers, referrals made with consent, and services delivered."""

@@ -1,0 +1,16 @@
+"""App config for referrals and services."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "tonle.referrals"
+    label = "referrals"
+    verbose_name = _("Referrals and services")
+
+    def ready(self) -> None:
+        from tonle.people.timeline import register_timeline_source
+        from tonle.referrals.selectors import referral_timeline
+
+        register_timeline_source(referral_timeline)

@@ -1,0 +1,198 @@
+"""Service providers in the gazetteer, referrals that move step by step, and services delivered."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tonle.lib.models import BilingualNamed
+
+
+class ProviderKind(models.TextChoices):
+    COMMUNE_COUNCIL = "commune_council", _("Commune council")
+    CCWC = "ccwc", _("Commune Council for Women and Children")
+    HEALTH_CENTRE = "health_centre", _("Health centre")
+    POLICE = "police", _("Police")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    ID_OFFICE = "id_office", _("ID office")
+    SCHOOL = "school", _("School")
+    OTHER = "other", _("Other")
+
+
+class ServiceProvider(BilingualNamed):
+    kind = models.CharField(_("kind"), max_length=20, choices=ProviderKind.choices)
+    commune = models.ForeignKey(
+        "geo.Commune", on_delete=models.PROTECT, related_name="providers", verbose_name=_("commune")
+    )
+    village = models.ForeignKey(
+        "geo.Village",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="providers",
+        verbose_name=_("village"),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="providers", verbose_name=_("accounts")
+    )
+
+    class Meta:
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        ordering = ["name_en"]
+
+
+class ServiceKind(models.TextChoices):
+    NATIONAL_ID = "national_id", _("National ID card")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    FAMILY_BOOK = "family_book", _("Family book")
+    HEALTH_VISIT = "health_visit", _("Health visit")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    PROTECTION = "protection", _("Protection from violence")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance (IDPoor)")
+    OTHER = "other", _("Other service")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    GIVEN = "given", _("Service given")
+    DECLINED = "declined", _("Declined")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+# Where a referral may go from each step; the last three are final.
+NEXT_STEPS = {
+    ReferralStatus.SENT: {ReferralStatus.RECEIVED, ReferralStatus.DECLINED, ReferralStatus.NO_SHOW},
+    ReferralStatus.RECEIVED: {
+        ReferralStatus.GIVEN,
+        ReferralStatus.DECLINED,
+        ReferralStatus.NO_SHOW,
+    },
+    ReferralStatus.GIVEN: set(),
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.NO_SHOW: set(),
+}
+
+
+class Referral(models.Model):
+    participant = models.ForeignKey(
+        "people.Participant",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("participant"),
+    )
+    project = models.ForeignKey(
+        "programs.Project",
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("project"),
+    )
+    provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("provider"),
+    )
+    service = models.CharField(_("service"), max_length=20, choices=ServiceKind.choices)
+    reason = models.TextField(_("reason"))
+    consent_given = models.BooleanField(_("she consents to the referral"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    # What she agreed the provider may see besides her name.
+    share_phone = models.BooleanField(_("share her phone"), default=False)
+    share_age = models.BooleanField(_("share her age"), default=False)
+    share_village = models.BooleanField(_("share her village"), default=True)
+    share_reason = models.BooleanField(_("share the reason"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    sent_on = models.DateField(_("sent on"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_given=True, consent_date__isnull=False),
+                name="referral_has_consent",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["provider", "status"]),
+            models.Index(fields=["project", "sent_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} → {self.provider}"
+
+
+class ReferralStep(models.Model):
+    """One move of a referral, with who made it and when."""
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="steps", verbose_name=_("referral")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices)
+    on = models.DateField(_("date"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("referral step")
+        verbose_name_plural = _("referral steps")
+        ordering = ["on", "id"]
+
+
+class ServiceDelivery(models.Model):
+    participant = models.ForeignKey(
+        "people.Participant",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("participant"),
+    )
+    project = models.ForeignKey(
+        "programs.Project",
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(_("service"), max_length=20, choices=ServiceKind.choices)
+    delivered_on = models.DateField(_("date"))
+    provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="services",
+        verbose_name=_("provider"),
+    )  # fmt: skip
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="delivery",
+        verbose_name=_("referral"),
+    )  # fmt: skip
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("service delivered")
+        verbose_name_plural = _("services delivered")
+        ordering = ["-delivered_on", "-id"]
+        indexes = [models.Index(fields=["project", "kind"])]

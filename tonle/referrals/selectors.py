@@ -1,0 +1,117 @@
+"""Reads for referrals: staff see their projects' referrals, a provider only those addressed to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tonle.accounts.models import AccessAction, Role, User
+from tonle.accounts.services import access_log
+from tonle.people.models import Participant
+from tonle.people.selectors import participants_visible_to
+from tonle.people.timeline import TimelineEntry
+from tonle.programs.selectors import projects_visible_to
+from tonle.referrals.models import Referral, ServiceDelivery
+
+
+def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    if user.role == Role.PROVIDER:
+        return Referral.objects.filter(provider__accounts=user)
+    if not user.may_edit_records:
+        return Referral.objects.none()
+    if user.sees_every_project:
+        return Referral.objects.all()
+    return Referral.objects.filter(project__in=projects_visible_to(user=user).values("id"))
+
+
+def referral_get_for_user(*, user: User, referral_id: int, path: str = "") -> Referral:
+    try:
+        referral = Referral.objects.select_related(
+            "participant__village", "provider", "project"
+        ).get(pk=referral_id)
+    except Referral.DoesNotExist as missing:
+        raise Http404 from missing
+    visible = referrals_visible_to(user=user).filter(pk=referral.pk).exists()
+    if not visible or user.role == Role.PROVIDER:
+        access_log(
+            user=user,
+            action=AccessAction.READ if visible else AccessAction.REFUSED,
+            record_type="referral",
+            record_id=referral.pk,
+            path=path,
+        )
+    if not visible:
+        raise PermissionDenied
+    return referral
+
+
+@dataclass(frozen=True)
+class SharedReferral:
+    """What a provider sees of a referral: her name, and only what she agreed to share."""
+
+    referral: Referral
+    name: str
+    phone: str | None
+    age: int | None
+    village: str | None
+    reason: str | None
+
+
+def shared_with_provider(*, referral: Referral) -> SharedReferral:
+    woman = referral.participant
+    return SharedReferral(
+        referral=referral,
+        name=woman.display_name,
+        phone=woman.phone if referral.share_phone else None,
+        age=woman.age() if referral.share_age else None,
+        village=woman.village.name if referral.share_village else None,
+        reason=referral.reason if referral.share_reason else None,
+    )
+
+
+def referral_list(*, user: User, status: str = "") -> QuerySet[Referral]:
+    referrals = referrals_visible_to(user=user).select_related("participant__village", "provider")
+    if status:
+        referrals = referrals.filter(status=status)
+    return referrals
+
+
+def services_visible_to(*, user: User) -> QuerySet[ServiceDelivery]:
+    return ServiceDelivery.objects.filter(
+        participant__in=participants_visible_to(user=user).values("id")
+    )
+
+
+def referral_timeline(participant: Participant, user: User) -> list[TimelineEntry]:
+    entries = []
+    for referral in (
+        referrals_visible_to(user=user).filter(participant=participant).select_related("provider")
+    ):
+        entries.append(
+            TimelineEntry(
+                date=referral.sent_on,
+                kind=_("Referral"),
+                title=f"{referral.get_service_display()} → {referral.provider.name}",
+                detail=referral.get_status_display(),
+                url=reverse("referrals-detail", args=[referral.pk]),
+            )
+        )
+    for service in (
+        services_visible_to(user=user).filter(participant=participant).select_related("provider")
+    ):
+        entries.append(
+            TimelineEntry(
+                date=service.delivered_on,
+                kind=_("Service received"),
+                title=service.get_kind_display(),
+                detail=service.provider.name if service.provider else "",
+            )
+        )
+    return entries

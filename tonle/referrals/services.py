@@ -1,0 +1,126 @@
+"""Writes for referrals: made only with consent, moved one step at a time, services recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tonle.accounts.models import User
+from tonle.people.models import Participant
+from tonle.people.services import participant_update
+from tonle.programs.models import Project
+from tonle.programs.selectors import project_serves
+from tonle.referrals.models import (
+    NEXT_STEPS,
+    Referral,
+    ReferralStatus,
+    ReferralStep,
+    ServiceDelivery,
+    ServiceKind,
+    ServiceProvider,
+)
+
+
+def referral_make(
+    *,
+    by: User,
+    participant: Participant,
+    project: Project,
+    provider: ServiceProvider,
+    service: str,
+    reason: str,
+    consent_given: bool,
+    sent_on: dt.date,
+    consent_date: dt.date | None = None,
+    share_phone: bool = False,
+    share_age: bool = False,
+    share_village: bool = True,
+    share_reason: bool = True,
+) -> Referral:
+    """Send her to a provider. Without her consent nothing is recorded and nothing shared."""
+    errors: dict[str, str] = {}
+    if not consent_given:
+        errors["consent_given"] = _(
+            "She has not consented: nothing can be shared with the provider."
+        )
+    if not project_serves(project=project, participant=participant):
+        errors["participant"] = _("She does not live in one of this project's communities.")
+    if sent_on > timezone.localdate():
+        errors["sent_on"] = _("A referral cannot be sent in the future.")
+    if not reason.strip():
+        errors["reason"] = _("Say why she is referred.")
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral(
+        participant=participant, project=project, provider=provider, service=ServiceKind(service),
+        reason=reason.strip(), consent_given=True, consent_date=consent_date or sent_on,
+        share_phone=share_phone, share_age=share_age, share_village=share_village,
+        share_reason=share_reason, sent_on=sent_on, referred_by=by,
+    )  # fmt: skip
+    referral._history_user = by
+    with transaction.atomic():
+        referral.save()
+        ReferralStep.objects.create(
+            referral=referral, status=ReferralStatus.SENT, on=sent_on, by=by
+        )
+    return referral
+
+
+def referral_move(
+    *, by: User, referral: Referral, status: str, on: dt.date, note: str = ""
+) -> Referral:
+    """Move the referral on (received, service given, declined, did not come)."""
+    if not (by.may_edit_records or referral.provider.accounts.filter(pk=by.pk).exists()):
+        raise PermissionDenied
+    if status not in NEXT_STEPS[ReferralStatus(referral.status)]:
+        raise ValidationError(
+            {"status": _("A referral that is “%(now)s” cannot become “%(next)s”.")
+             % {"now": referral.get_status_display(), "next": ReferralStatus(status).label}}
+        )  # fmt: skip
+    if on < referral.sent_on or on > timezone.localdate():
+        raise ValidationError({"on": _("The date must be between the day it was sent and today.")})
+    referral.status = status
+    referral._history_user = by
+    with transaction.atomic():
+        referral.save(update_fields=["status"])
+        ReferralStep.objects.create(referral=referral, status=status, on=on, by=by, note=note[:300])
+        if status == ReferralStatus.GIVEN:
+            service_record(
+                by=by, participant=referral.participant, project=referral.project, kind=referral.service,
+                delivered_on=on, provider=referral.provider, referral=referral,
+            )  # fmt: skip
+    return referral
+
+
+def service_record(
+    *,
+    by: User,
+    participant: Participant,
+    project: Project,
+    kind: str,
+    delivered_on: dt.date,
+    provider: ServiceProvider | None = None,
+    referral: Referral | None = None,
+    note: str = "",
+) -> ServiceDelivery:
+    """A service she received, with or without a referral. An ID card also updates her record."""
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("A service cannot be delivered in the future.")})
+    if not project_serves(project=project, participant=participant):
+        raise ValidationError(
+            {"participant": _("She does not live in one of this project's communities.")}
+        )
+    delivery = ServiceDelivery(
+        participant=participant, project=project, kind=ServiceKind(kind), delivered_on=delivered_on,
+        provider=provider, referral=referral, recorded_by=by, note=note,
+    )  # fmt: skip
+    delivery._history_user = by
+    with transaction.atomic():
+        delivery.save()
+        if kind == ServiceKind.NATIONAL_ID and not participant.has_national_id:
+            participant_update(participant=participant, by=by, has_national_id=True)
+    return delivery
