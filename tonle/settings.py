@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tonle.groups",
     "tonle.cases",
     "tonle.referrals",
+    "tonle.transport",
     "tonle.results",
     "tonle.demo",
 ]

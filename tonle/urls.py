@@ -15,6 +15,7 @@ urlpatterns = [
     path("groups/", include("tonle.groups.urls")),
     path("cases/", include("tonle.cases.urls")),
     path("referrals/", include("tonle.referrals.urls")),
+    path("transport/", include("tonle.transport.urls")),
     path("results/", include("tonle.results.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""The tuk-tuk contracting scheme: drivers, contracts, trips and monthly payments."""

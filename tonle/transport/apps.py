@@ -1,0 +1,16 @@
+"""App config for transport."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransportConfig(AppConfig):
+    name = "tonle.transport"
+    label = "transport"
+    verbose_name = _("Tuk-tuk transport")
+
+    def ready(self) -> None:
+        from tonle.people.timeline import register_timeline_source
+        from tonle.transport.selectors import trip_timeline
+
+        register_timeline_source(trip_timeline)

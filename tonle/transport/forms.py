@@ -1,0 +1,41 @@
+"""Forms for booking a trip and for paying a driver's month."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tonle.referrals.models import ServiceProvider
+from tonle.transport.models import Trip
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TripForm(forms.ModelForm):
+    class Meta:
+        model = Trip
+        fields = ["contract", "date", "from_village", "to_provider", "referral", "distance_km"]
+        widgets = {
+            "date": DATE,
+            "distance_km": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+        }
+
+    def __init__(
+        self, *args: Any, contracts: Any, villages: Any, referrals: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts.select_related("driver")
+        self.fields["contract"].label_from_instance = lambda c: (
+            f"{c.driver.name} · {c.get_fare_rule_display()} {c.rate:,} ៛"
+        )
+        self.fields["from_village"].queryset = villages
+        self.fields["to_provider"].queryset = ServiceProvider.objects.all()
+        self.fields["referral"].queryset = referrals
+        self.fields["date"].initial = timezone.localdate()
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DATE)

@@ -1,0 +1,99 @@
+"""Reads for transport: a driver's monthly statement and the trips on a woman's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from tonle.accounts.models import User
+from tonle.people.models import Participant
+from tonle.people.timeline import TimelineEntry
+from tonle.programs.selectors import projects_visible_to
+from tonle.transport.models import Driver, DriverPayment, Trip
+
+
+@dataclass(frozen=True)
+class Statement:
+    driver_id: int
+    month: dt.date
+    trips: list[Trip]
+    total: int
+    payment: DriverPayment | None
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+def driver_month(*, driver_id: int, month: dt.date) -> Statement:
+    first, following = _month_bounds(month)
+    trips = list(
+        Trip.objects.filter(driver_id=driver_id, date__gte=first, date__lt=following)
+        .select_related("participant", "from_village", "to_provider")
+        .order_by("date", "id")
+    )
+    return Statement(
+        driver_id=driver_id,
+        month=first,
+        trips=trips,
+        total=sum(trip.fare for trip in trips),
+        payment=DriverPayment.objects.filter(driver_id=driver_id, month=first)
+        .select_related("approved_by")
+        .first(),
+    )
+
+
+def drivers_visible_to(*, user: User) -> QuerySet[Driver]:
+    if not user.is_authenticated or not user.may_edit_records:
+        return Driver.objects.none()
+    if user.sees_every_project:
+        return Driver.objects.all()
+    return Driver.objects.filter(
+        contracts__project__in=projects_visible_to(user=user).values("id")
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class DriverMonth:
+    month: dt.date
+    trips: int
+    total: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+def driver_months(*, driver: Driver, limit: int = 6) -> list[DriverMonth]:
+    """The latest months the driver worked, with trips and total, newest first."""
+    rows = (
+        Trip.objects.filter(driver=driver)
+        .values("date__year", "date__month")
+        .annotate(total=Sum("fare"), trips=Count("id"))
+        .order_by("-date__year", "-date__month")[:limit]
+    )
+    return [
+        DriverMonth(
+            month=dt.date(r["date__year"], r["date__month"], 1), trips=r["trips"], total=r["total"]
+        )
+        for r in rows
+    ]
+
+
+def trip_timeline(participant: Participant, user: User) -> list[TimelineEntry]:
+    if not user.may_edit_records:
+        return []
+    return [
+        TimelineEntry(
+            date=trip.date,
+            kind=_("Tuk-tuk trip"),
+            title=f"{trip.from_village.name} → {trip.to_provider.name}",
+            detail=trip.driver.name,
+        )
+        for trip in participant.trips.select_related("from_village", "to_provider", "driver")
+    ]

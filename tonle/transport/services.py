@@ -1,0 +1,105 @@
+"""Writes for transport: a trip is checked against its contract; a month is approved, then paid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tonle.accounts.models import User
+from tonle.geo.models import Village
+from tonle.people.models import Participant
+from tonle.referrals.models import Referral, ServiceProvider
+from tonle.transport.models import Contract, DriverPayment, FareRule, Trip
+from tonle.transport.selectors import driver_month
+
+
+def trip_fare(*, contract: Contract, distance_km: Decimal | None) -> int:
+    if contract.fare_rule == FareRule.PER_TRIP:
+        return contract.rate
+    return int(
+        (Decimal(contract.rate) * (distance_km or Decimal(0))).quantize(Decimal(1), ROUND_HALF_UP)
+    )
+
+
+def trip_record(
+    *,
+    by: User,
+    contract: Contract,
+    date: dt.date,
+    participant: Participant | None,
+    from_village: Village,
+    to_provider: ServiceProvider,
+    referral: Referral | None = None,
+    distance_km: Decimal | None = None,
+) -> Trip:
+    """A trip that breaks the contract is refused with the reason, and nothing is saved."""
+    errors: dict[str, str] = {}
+    if participant is None:
+        errors["participant"] = _("A trip carries a woman: say who.")
+    if not contract.starts_on <= date <= contract.ends_on:
+        errors["date"] = _("The trip is outside the contract (%(start)s to %(end)s).") % {
+            "start": date_format(contract.starts_on),
+            "end": date_format(contract.ends_on),
+        }
+    if date > timezone.localdate():
+        errors["date"] = _("A trip cannot be in the future.")
+    if contract.fare_rule == FareRule.PER_KM and not distance_km:
+        errors["distance_km"] = _("This contract pays per kilometre: give the distance.")
+    fare = trip_fare(contract=contract, distance_km=distance_km)
+    if fare > contract.ceiling:
+        errors["distance_km"] = _(
+            "The fare of %(fare)s riel is above the contract's ceiling of %(ceiling)s riel."
+        ) % {
+            "fare": f"{fare:,}",
+            "ceiling": f"{contract.ceiling:,}",
+        }
+    if (
+        referral is not None
+        and participant is not None
+        and referral.participant_id != participant.pk
+    ):
+        errors["referral"] = _("This referral is for another woman.")
+    if DriverPayment.objects.filter(driver=contract.driver_id, month=date.replace(day=1)).exists():
+        errors["date"] = _("The driver's statement for this month is already approved.")
+    if errors:
+        raise ValidationError(errors)
+    trip = Trip(
+        contract=contract, driver_id=contract.driver_id, date=date, participant=participant,
+        from_village=from_village, to_provider=to_provider, referral=referral,
+        distance_km=distance_km, fare=fare, recorded_by=by,
+    )  # fmt: skip
+    trip._history_user = by
+    with transaction.atomic():
+        trip.save()
+    return trip
+
+
+def payment_approve(*, by: User, driver_id: int, month: dt.date) -> DriverPayment:
+    """Freeze the month's statement: its trips and total as they stand now."""
+    statement = driver_month(driver_id=driver_id, month=month)
+    if not statement.trips:
+        raise ValidationError({"month": _("There are no trips to approve in this month.")})
+    with transaction.atomic():
+        payment, created = DriverPayment.objects.get_or_create(
+            driver_id=driver_id,
+            month=month.replace(day=1),
+            defaults={"trips": len(statement.trips), "total": statement.total, "approved_by": by},
+        )
+    if not created:
+        raise ValidationError({"month": _("This month is already approved.")})
+    return payment
+
+
+def payment_mark_paid(*, payment: DriverPayment, paid_on: dt.date) -> DriverPayment:
+    if paid_on < payment.approved_at.date():
+        raise ValidationError({"paid_on": _("A payment is made after it is approved.")})
+    payment.paid_on = paid_on
+    with transaction.atomic():
+        payment.save(update_fields=["paid_on"])
+    return payment

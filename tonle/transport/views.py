@@ -1,0 +1,171 @@
+"""Pages for transport: drivers, booking a trip, and a driver's monthly statement (page and XLSX)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import xlsxwriter
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tonle.accounts.decorators import editor_required
+from tonle.accounts.models import AccessAction, Role
+from tonle.accounts.services import access_log
+from tonle.people.selectors import participant_get_for_user
+from tonle.programs.selectors import projects_visible_to
+from tonle.referrals.selectors import referrals_visible_to
+from tonle.transport.forms import PaidForm, TripForm
+from tonle.transport.models import Contract, Driver, DriverPayment
+from tonle.transport.selectors import driver_month, driver_months, drivers_visible_to
+from tonle.transport.services import payment_approve, payment_mark_paid, trip_record
+
+
+def _errors_onto(form: Form, invalid: ValidationError) -> None:
+    for field, errors in invalid.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _driver(request: HttpRequest, driver_id: int) -> Driver:
+    return get_object_or_404(drivers_visible_to(user=request.user), pk=driver_id)
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text}-01")
+    except ValueError as bad:
+        raise Http404 from bad
+
+
+@require_GET
+@editor_required
+def drivers(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {"driver": d, "months": driver_months(driver=d)}
+        for d in drivers_visible_to(user=request.user)
+    ]
+    return render(request, "transport/drivers.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
+    person = participant_get_for_user(
+        user=request.user, participant_id=participant_id, path=request.path
+    )
+    projects = projects_visible_to(user=request.user)
+    today = timezone.localdate()
+    referrals = referrals_visible_to(user=request.user).filter(participant=person)
+    referral_id = request.GET.get("referral")
+    referral = (
+        referrals.filter(pk=referral_id).first() if referral_id and referral_id.isdigit() else None
+    )
+    form = TripForm(
+        request.POST or None,
+        contracts=Contract.objects.filter(project__in=projects, ends_on__gte=today - dt.timedelta(days=62)),
+        villages=person.village.commune.villages.all(),
+        referrals=referrals,
+        initial={"from_village": person.village_id, "referral": referral,
+                 "to_provider": referral.provider_id if referral else None},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            trip = trip_record(by=request.user, participant=person, **form.cleaned_data)
+        except ValidationError as invalid:
+            _errors_onto(form, invalid)
+        else:
+            messages.success(
+                request, _("The trip is booked: %(fare)s riel.") % {"fare": f"{trip.fare:,}"}
+            )
+            if trip.referral_id:
+                return redirect("referrals-detail", referral_id=trip.referral_id)
+            return redirect("people-detail", participant_id=person.pk)
+    return render(request, "transport/trip.html", {"form": form, "person": person})
+
+
+@require_GET
+@editor_required
+def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
+    driver = _driver(request, driver_id)
+    result = driver_month(driver_id=driver.pk, month=_month(month))
+    if request.GET.get("format") == "xlsx":
+        access_log(user=request.user, action=AccessAction.EXPORT, record_type="driver-statement",
+                   record_id=f"{driver.pk}/{month}", path=request.get_full_path())  # fmt: skip
+        return _statement_xlsx(driver, result)
+    return render(
+        request,
+        "transport/statement.html",
+        {"driver": driver, "statement": result, "month": month, "paid_form": PaidForm(),
+         "may_approve": request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR}},
+    )  # fmt: skip
+
+
+def _statement_xlsx(driver: Driver, result: object) -> HttpResponse:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(result.month.strftime("%Y-%m"))
+    bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
+    money = book.add_format({"num_format": "#,##0"})
+    headers = [
+        _("date"),
+        _("woman"),
+        _("from village"),
+        _("to"),
+        _("distance (km)"),
+        _("fare (riel)"),
+    ]
+    sheet.write_row(0, 0, headers, bold)
+    for row, trip in enumerate(result.trips, start=1):
+        sheet.write_row(row, 0, [trip.date.isoformat(), trip.participant.display_name, trip.from_village.name,
+                                 trip.to_provider.name, float(trip.distance_km or 0)])  # fmt: skip
+        sheet.write_number(row, 5, trip.fare, money)
+    total_row = len(result.trips) + 1
+    sheet.write(total_row, 4, _("Total"), bold)
+    sheet.write_number(total_row, 5, result.total, money)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 3, 28)
+    sheet.set_column(4, 5, 14)
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement-{driver.pk}-{result.month:%Y-%m}.xlsx"'
+    )
+    return response
+
+
+@require_POST
+@editor_required
+def statement_approve(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
+    driver = _driver(request, driver_id)
+    if request.user.role not in {Role.ME_MANAGER, Role.ADMINISTRATOR}:
+        raise Http404
+    try:
+        payment_approve(by=request.user, driver_id=driver.pk, month=_month(month))
+    except ValidationError as invalid:
+        messages.error(request, " ".join(m for ms in invalid.message_dict.values() for m in ms))
+    return redirect("transport-statement", driver_id=driver.pk, month=month)
+
+
+@require_POST
+@editor_required
+def statement_paid(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
+    driver = _driver(request, driver_id)
+    payment = get_object_or_404(DriverPayment, driver=driver, month=_month(month))
+    form = PaidForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"paid_on": _("Give the date it was paid.")})
+        payment_mark_paid(payment=payment, paid_on=form.cleaned_data["paid_on"])
+    except ValidationError as invalid:
+        messages.error(request, " ".join(m for ms in invalid.message_dict.values() for m in ms))
+    return redirect("transport-statement", driver_id=driver.pk, month=month)
