@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tonle.cases",
     "tonle.referrals",
     "tonle.transport",
+    "tonle.outcomes",
     "tonle.results",
     "tonle.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("tonle.cases.urls")),
     path("referrals/", include("tonle.referrals.urls")),
     path("transport/", include("tonle.transport.urls")),
+    path("outcomes/", include("tonle.outcomes.urls")),
     path("results/", include("tonle.results.urls")),
     path("admin/", admin.site.urls),
 ]

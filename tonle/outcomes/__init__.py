@@ -1,0 +1,1 @@
+"""Outcomes: milestones a woman reaches, stories of change, and pre/post assessments."""

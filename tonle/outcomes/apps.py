@@ -1,0 +1,16 @@
+"""App config for outcomes."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutcomesConfig(AppConfig):
+    name = "tonle.outcomes"
+    label = "outcomes"
+    verbose_name = _("Outcomes")
+
+    def ready(self) -> None:
+        from tonle.outcomes.selectors import outcome_timeline
+        from tonle.people.timeline import register_timeline_source
+
+        register_timeline_source(outcome_timeline)

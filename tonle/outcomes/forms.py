@@ -1,0 +1,52 @@
+"""Forms for outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from tonle.outcomes.models import Assessment, Milestone, Story
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ProjectForm(forms.ModelForm):
+    date_field = "date"
+
+    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields[self.date_field].initial = timezone.localdate()
+
+
+class MilestoneForm(_ProjectForm):
+    class Meta:
+        model = Milestone
+        fields = ["project", "kind", "date", "evidence"]
+        widgets = {"date": DATE, "evidence": forms.Textarea(attrs={"rows": 3})}
+
+
+class StoryForm(_ProjectForm):
+    date_field = "written_on"
+
+    class Meta:
+        model = Story
+        fields = [
+            "project",
+            "title",
+            "text",
+            "language",
+            "written_on",
+            "photo",
+            "consent_to_publish",
+        ]
+        widgets = {"written_on": DATE, "text": forms.Textarea(attrs={"rows": 8})}
+
+
+class AssessmentForm(_ProjectForm):
+    class Meta:
+        model = Assessment
+        fields = ["project", "stage", "date", "confidence", "knowledge"]
+        widgets = {"date": DATE}

@@ -1,0 +1,115 @@
+"""Writes for outcomes: each is about a woman of the project, with its evidence or her consent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from tonle.accounts.models import User
+from tonle.outcomes.models import Assessment, Milestone, MilestoneKind, Story
+from tonle.people.models import Participant
+from tonle.programs.models import Project
+from tonle.programs.selectors import project_serves
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def _check_common(
+    *, participant: Participant, project: Project, date: dt.date, field: str
+) -> dict[str, str]:
+    errors = {}
+    if not project_serves(project=project, participant=participant):
+        errors["participant"] = _("She is not one of this project's people.")
+    if date > timezone.localdate():
+        errors[field] = _("The date cannot be in the future.")
+    return errors
+
+
+def milestone_record(
+    *, by: User, participant: Participant, project: Project, kind: str, date: dt.date, evidence: str
+) -> Milestone:
+    errors = _check_common(participant=participant, project=project, date=date, field="date")
+    if not evidence.strip():
+        errors["evidence"] = _("Say how we know: a decision, a letter, a witness.")
+    if errors:
+        raise ValidationError(errors)
+    milestone = Milestone(
+        participant=participant, project=project, kind=MilestoneKind(kind), date=date,
+        evidence=evidence.strip(), recorded_by=by,
+    )  # fmt: skip
+    milestone._history_user = by
+    with transaction.atomic():
+        milestone.save()
+    return milestone
+
+
+def _check_photo(photo: UploadedFile) -> None:
+    if photo.size > MAX_PHOTO_BYTES:
+        raise ValidationError({"photo": _("The photo is larger than 5 MB.")})
+    try:
+        Image.open(photo).verify()
+    except (UnidentifiedImageError, OSError) as broken:
+        raise ValidationError({"photo": _("This file is not a picture.")}) from broken
+    photo.seek(0)
+
+
+def story_write(
+    *,
+    by: User,
+    participant: Participant,
+    project: Project,
+    title: str,
+    text: str,
+    language: str,
+    written_on: dt.date,
+    consent_to_publish: bool = False,
+    photo: UploadedFile | None = None,
+) -> Story:
+    errors = _check_common(
+        participant=participant, project=project, date=written_on, field="written_on"
+    )
+    if errors:
+        raise ValidationError(errors)
+    if photo:
+        _check_photo(photo)
+    story = Story(
+        participant=participant, project=project, title=title.strip(), text=text.strip(), language=language,
+        written_on=written_on, consent_to_publish=consent_to_publish, written_by=by,
+    )  # fmt: skip
+    if photo:
+        story.photo = photo
+    story._history_user = by
+    with transaction.atomic():
+        story.save()
+    return story
+
+
+def assessment_record(
+    *,
+    by: User,
+    participant: Participant,
+    project: Project,
+    stage: str,
+    date: dt.date,
+    confidence: int,
+    knowledge: int,
+) -> Assessment:
+    errors = _check_common(participant=participant, project=project, date=date, field="date")
+    for name, score in (("confidence", confidence), ("knowledge", knowledge)):
+        if not 1 <= score <= 5:
+            errors[name] = _("A score is from 1 to 5.")
+    if Assessment.objects.filter(participant=participant, project=project, stage=stage).exists():
+        errors["stage"] = _("She already has this assessment in this project.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return Assessment.objects.create(
+            participant=participant, project=project, stage=stage, date=date,
+            confidence=confidence, knowledge=knowledge, assessed_by=by,
+        )  # fmt: skip

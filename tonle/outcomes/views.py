@@ -1,0 +1,100 @@
+"""Pages for outcomes: record a milestone, a story or an assessment; a project's outcomes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tonle.accounts.decorators import editor_required
+from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
+from tonle.outcomes.models import LEADERSHIP, MilestoneKind
+from tonle.outcomes.selectors import assessment_changes, milestones_of
+from tonle.outcomes.services import assessment_record, milestone_record, story_write
+from tonle.people.selectors import participant_get_for_user, participants_visible_to
+from tonle.programs.selectors import project_get_for_user, projects_visible_to
+
+
+def _record(
+    request: HttpRequest,
+    participant_id: int,
+    form_class: type[ModelForm],
+    service: Callable,
+    heading: str,
+) -> HttpResponse:
+    person = participant_get_for_user(
+        user=request.user, participant_id=participant_id, path=request.path
+    )
+    form = form_class(
+        request.POST or None, request.FILES or None, projects=projects_visible_to(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(by=request.user, participant=person, **form.cleaned_data)
+        except ValidationError as invalid:
+            for field, errors in invalid.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("people-detail", participant_id=person.pk)
+    return render(
+        request, "outcomes/form.html", {"form": form, "person": person, "heading": heading}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def milestone_new(request: HttpRequest, participant_id: int) -> HttpResponse:
+    return _record(
+        request, participant_id, MilestoneForm, milestone_record, _("Record a milestone")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def story_new(request: HttpRequest, participant_id: int) -> HttpResponse:
+    return _record(request, participant_id, StoryForm, story_write, _("Write her story of change"))
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def assessment_new(request: HttpRequest, participant_id: int) -> HttpResponse:
+    return _record(
+        request, participant_id, AssessmentForm, assessment_record, _("Record an assessment")
+    )
+
+
+@require_GET
+@login_required
+def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+    """Names for those who may see them; counts and averages only for donors."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    milestones = list(milestones_of(project=project))
+    counts = Counter(m.kind for m in milestones)
+    changes = assessment_changes(project=project, people=participants_visible_to(user=request.user))
+    if not request.user.may_see_names:
+        milestones = []
+    return render(
+        request,
+        "outcomes/project.html",
+        {
+            "project": project,
+            "milestones": milestones,
+            "counts": [(MilestoneKind(k).label, n) for k, n in counts.most_common()],
+            "leaders": sum(n for k, n in counts.items() if k in LEADERSHIP),
+            "changes": changes if request.user.may_see_names else [],
+            "assessed": len(changes),
+            "confidence_gain": sum(c.confidence_change for c in changes) / len(changes)
+            if changes
+            else None,
+            "knowledge_gain": sum(c.knowledge_change for c in changes) / len(changes)
+            if changes
+            else None,
+        },
+    )
