@@ -15,10 +15,13 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import Role, User
+from tonle.cases.models import CaseKind
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from tonle.demo.support import support_work_load
 from tonle.geo.models import Village
 from tonle.groups.models import GroupMembership, GroupRole
 from tonle.groups.services import group_create
+from tonle.outcomes.models import LEADERSHIP
 from tonle.people.models import Participant, Sex
 from tonle.people.services import participant_fill_keys
 from tonle.programs.models import (
@@ -98,6 +101,7 @@ DEMO_USERS = [
     ("officer", "tonle-officer", Role.FIELD_OFFICER, "Sreymom", "Chan"),
     ("mentor", "tonle-mentor", Role.SMART_WOMAN, "Sophea", "Sok"),
     ("donor", "tonle-donor", Role.DONOR_VIEWER, "Margaret", "Hill"),
+    ("clinic", "tonle-clinic", Role.PROVIDER, "Bakong", "Health centre"),
 ]
 
 
@@ -108,6 +112,9 @@ class DemoSummary:
     activities: int
     attendances: int
     smart_women: int
+    coached: int
+    served: int
+    leaders: int
 
 
 def _lookups(model: type, rows: list[tuple[str, str, str]], **extra: object) -> dict[str, object]:
@@ -183,11 +190,20 @@ def _month_days(rng: random.Random) -> list[dt.date]:
 
 @transaction.atomic
 def demo_load() -> DemoSummary:
-    existing = Project.objects.filter(slug=PROJECT_SLUG).first()
-    if existing:
-        return _summary(existing, created=False)
-    rng = random.Random(SEED)
+    """Load what is missing of the demo: the registry and activities, then the support work."""
+    project = Project.objects.filter(slug=PROJECT_SLUG).first()
+    created = project is None
     users = _users()
+    if created:
+        project = _registry_and_activities(users)
+    if not project.cases.exists():
+        created = True
+        support_work_load(project=project, admin=users["admin"], officer=users["officer"])
+    return _summary(project, created=created)
+
+
+def _registry_and_activities(users: dict[str, User]) -> Project:
+    rng = random.Random(SEED)
     admin = users["admin"]
     ccdo, _ = Organisation.objects.get_or_create(
         name_en="Cambodian Community Dream Organisation",
@@ -234,7 +250,7 @@ def demo_load() -> DemoSummary:
     attendances = _attendances(rng, activities, by_village, villages, admin)
     bulk_create_with_history(attendances, Attendance, batch_size=2000, default_user=admin)
     _smart_women(rng, project, villages, by_village, users)
-    return _summary(project, created=True)
+    return project
 
 
 def _activities(rng, project, villages, components, types, topics, admin) -> list[Activity]:
@@ -365,6 +381,15 @@ def _summary(project: Project, *, created: bool) -> DemoSummary:
         activities=project.activities.count(),
         attendances=Attendance.objects.filter(activity__project=project).count(),
         smart_women=GroupMembership.objects.filter(group__project=project)
+        .values("participant")
+        .distinct()
+        .count(),
+        coached=project.cases.filter(kind__in=[CaseKind.COACHING, CaseKind.MENTORING])
+        .values("participant")
+        .distinct()
+        .count(),
+        served=project.services.values("participant").distinct().count(),
+        leaders=project.milestones.filter(kind__in=LEADERSHIP)
         .values("participant")
         .distinct()
         .count(),

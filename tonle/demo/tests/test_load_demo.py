@@ -3,11 +3,15 @@
 import pytest
 from django.core.management import call_command
 
+from tonle.cases.models import Case
 from tonle.geo.models import District
 from tonle.groups.models import GroupMembership, SmartWomenGroup
+from tonle.outcomes.models import Milestone
 from tonle.people.models import Participant
 from tonle.programs.models import Attendance, Project
+from tonle.referrals.models import Referral, ServiceDelivery
 from tonle.results.reach import reach_total
+from tonle.transport.models import Trip
 
 
 @pytest.mark.django_db
@@ -30,6 +34,30 @@ def test_demo_reproduces_the_reports_figures_and_is_idempotent():
     assert project.communities.filter(commune__name_en="Bakong").exists()
     topics = set(project.activities.values_list("topic__code", flat=True))
     assert {"health-care", "gender-equity", "personal-development", "business"} <= topics
+
+    # The support work of the report (issue 3), every woman in it one of the 2,814.
+    engaged = set(
+        Participant.objects.filter(attendances__activity__project=project).values_list(
+            "id", flat=True
+        )
+    )
+    coached = set(Case.objects.filter(project=project, kind__in=["coaching", "mentoring"], sessions__isnull=False,
+                                      goals__isnull=False).values_list("participant", flat=True))  # fmt: skip
+    served = set(
+        ServiceDelivery.objects.filter(project=project).values_list("participant", flat=True)
+    )
+    assert len(coached) > 2500 and len(served) > 2600
+    assert coached <= engaged and served <= engaged
+    assert served & set(Referral.objects.values_list("participant", flat=True))
+    assert Trip.objects.values("driver").distinct().count() == 3
+    counsellors = set(
+        Case.objects.filter(kind="counselling").values_list("worker__participant", flat=True)
+    )
+    assert len(counsellors) == 46
+    leaders = {m.kind: m.participant for m in Milestone.objects.filter(project=project)}
+    assert set(leaders) == {"village_chief", "ccwc_member"}
+    assert leaders["ccwc_member"].village.commune.name_en == "Bakong"
+    assert all(p.group_memberships.exists() for p in leaders.values())
 
     call_command("load_demo")
 

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         verb = "Loaded" if summary.created else "Already loaded, unchanged"
         self.stdout.write(
             f"{verb}: {summary.participants:,} women and girls, {summary.activities:,} activities, "
-            f"{summary.attendances:,} attendances, {summary.smart_women} Smart Women."
+            f"{summary.attendances:,} attendances, {summary.smart_women} Smart Women; "
+            f"{summary.coached:,} coached or mentored, {summary.served:,} helped to services, "
+            f"{summary.leaders} in leadership roles."
         )
         if summary.created:
             accounts = ", ".join(f"{name} / {password}" for name, password, *_rest in DEMO_USERS)
