@@ -66,13 +66,15 @@ def participant_search(
     if village_id:
         people = people.filter(village_id=village_id)
     plain = from_khmer_digits((text or "").strip())
+    # Results come in the order of the key searched, so the database walks that key's index
+    # and stops at the limit instead of sorting every match of a common name.
     if has_khmer(plain):
-        people = people.filter(name_km_key__contains=khmer_key(plain))
+        people = people.filter(name_km_key__contains=khmer_key(plain)).order_by("name_km_key", "id")
     elif _PHONE_LIKE.fullmatch(plain):
-        people = people.filter(phone_key__contains=phone_key(plain))
+        people = people.filter(phone_key__contains=phone_key(plain)).order_by("phone_key", "id")
     elif plain:
         key = latin_key(plain)
         if not key:
             return people.none()
-        people = people.filter(name_latin_key__contains=key)
+        people = people.filter(name_latin_key__contains=key).order_by("name_latin_key", "id")
     return people.select_related("village")[:limit]
