@@ -59,8 +59,9 @@ class Case(models.Model):
     )
     consent_given = models.BooleanField(_("consent given"), default=False)
     consent_date = models.DateField(_("consent date"), null=True, blank=True)
-    # Kept by the session service so supervisors' lists need no aggregate over all sessions.
-    last_session_on = models.DateField(_("last session"), null=True, blank=True)
+    # Kept by the services so supervisors' lists need no aggregate over all sessions: the date
+    # of the last session, or of the opening while there is none.
+    last_contact_on = models.DateField(_("last contact"))
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -79,9 +80,10 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "last_session_on"]),
+            models.Index(fields=["status", "last_contact_on"]),
+            models.Index(fields=["worker", "status", "last_contact_on"]),
             models.Index(fields=["status", "next_follow_up_on"]),
-            models.Index(fields=["worker", "status"]),
+            models.Index(fields=["worker", "status", "next_follow_up_on"]),
         ]
 
     def __str__(self) -> str:

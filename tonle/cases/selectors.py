@@ -90,7 +90,7 @@ def case_list(*, user: User, text: str = "", status: str = CaseStatus.OPEN) -> Q
         cases = cases.filter(
             Q(participant__name_latin__icontains=text) | Q(participant__name_km__icontains=text)
         )
-    return cases.order_by("-last_session_on", "-opened_on", "-id")
+    return cases.order_by("-last_contact_on", "-id")
 
 
 def _supervised(*, user: User) -> QuerySet[Case]:
@@ -105,11 +105,9 @@ def cases_gone_quiet(*, user: User, today: dt.date | None = None) -> QuerySet[Ca
     cutoff = (today or timezone.localdate()) - dt.timedelta(days=QUIET_DAYS)
     return (
         _supervised(user=user)
-        .filter(
-            Q(last_session_on__lt=cutoff) | Q(last_session_on__isnull=True, opened_on__lt=cutoff)
-        )
+        .filter(last_contact_on__lt=cutoff)
         .select_related("participant__village", "worker")
-        .order_by("last_session_on", "opened_on", "id")
+        .order_by("last_contact_on", "id")
     )
 
 

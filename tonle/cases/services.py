@@ -57,6 +57,7 @@ def case_open(
         kind=CaseKind(kind),
         worker=worker,
         opened_on=opened_on,
+        last_contact_on=opened_on,
         consent_given=True,
         consent_date=consent_date or opened_on,
         risk=risk,
@@ -133,10 +134,10 @@ def session_record(
 
 def _refresh_case_dates(case: Case, *, by: User) -> None:
     latest = case.sessions.order_by("-date", "-id").first()
-    case.last_session_on = latest.date if latest else None
+    case.last_contact_on = latest.date if latest else case.opened_on
     case.next_follow_up_on = latest.follow_up_on if latest else None
     case._history_user = by
-    case.save(update_fields=["last_session_on", "next_follow_up_on"])
+    case.save(update_fields=["last_contact_on", "next_follow_up_on"])
 
 
 def note_add(*, by: User, case: Case, text: str) -> CaseNote:

@@ -128,6 +128,7 @@ def _cases(rng, project, women, officer, smart_women, topics, admin) -> None:
         worker = officer if kind == CaseKind.COACHING else rng.choice(by_village[woman.village_id])
         opened = _day(rng, START, dt.date(2023, 9, 30))
         cases.append(Case(participant=woman, project=project, kind=kind, worker=worker, opened_on=opened,
+                          last_contact_on=opened,
                           consent_given=True, consent_date=opened, risk=rng.choice(list(RiskLevel.values))))  # fmt: skip
     # Counselling: each Smart Woman supports a few women of her own community.
     for village_id, accounts in by_village.items():
@@ -136,7 +137,8 @@ def _cases(rng, project, women, officer, smart_women, topics, admin) -> None:
             for woman in rng.sample(neighbours, 6):
                 opened = _day(rng, dt.date(2022, 6, 1), dt.date(2023, 10, 31))
                 cases.append(Case(participant=woman, project=project, kind=CaseKind.COUNSELLING, worker=account,
-                                  opened_on=opened, consent_given=True, consent_date=opened))  # fmt: skip
+                                  opened_on=opened, last_contact_on=opened, consent_given=True,
+                                  consent_date=opened))  # fmt: skip
     cases = bulk_create_with_history(cases, Case, batch_size=1000, default_user=admin)
     goals, sessions = [], []
     for case in cases:
@@ -164,12 +166,12 @@ def _cases(rng, project, women, officer, smart_women, topics, admin) -> None:
             latest[session.case_id] = session
     for case in cases:
         last = latest.get(case.pk)
-        case.last_session_on = last.date if last else None
+        case.last_contact_on = last.date if last else case.opened_on
         case.next_follow_up_on = last.follow_up_on if last else None
         if rng.random() < 0.45 and last:
             case.status, case.closed_on = CaseStatus.CLOSED, last.date
     Case.objects.bulk_update(
-        cases, ["last_session_on", "next_follow_up_on", "status", "closed_on"], batch_size=1000
+        cases, ["last_contact_on", "next_follow_up_on", "status", "closed_on"], batch_size=1000
     )
 
 

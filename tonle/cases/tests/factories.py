@@ -13,6 +13,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     kind = CaseKind.COACHING
     opened_on = dt.date(2023, 1, 10)
+    last_contact_on = factory.SelfAttribute("opened_on")
     consent_given = True
     consent_date = dt.date(2023, 1, 10)
 

@@ -50,7 +50,7 @@ def test_a_session_moves_her_goals_and_the_cases_dates(world, case):
     )  # fmt: skip
     case.refresh_from_db()
     goal.refresh_from_db()
-    assert (case.last_session_on, case.next_follow_up_on) == (
+    assert (case.last_contact_on, case.next_follow_up_on) == (
         dt.date(2023, 2, 1),
         dt.date(2023, 3, 1),
     )
