@@ -52,9 +52,12 @@ def activity_list(
         activities = activities.filter(date=on)
     if text:
         activities = activities.filter(Q(name_en__icontains=text) | Q(name_km__icontains=text))
-    return activities.select_related(
-        "project", "component", "activity_type", "topic", "village"
-    ).annotate(attendance_count=Count("attendances"))
+    # An annotated query drops the model's ordering, so it is said again: newest first.
+    return (
+        activities.select_related("project", "component", "activity_type", "topic", "village")
+        .annotate(attendance_count=Count("attendances"))
+        .order_by("-date", "-id")
+    )
 
 
 def activity_get_for_user(*, user: User, activity_id: int) -> Activity:
