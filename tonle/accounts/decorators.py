@@ -24,7 +24,7 @@ def _role_required(allowed: Callable[[User], bool]) -> Callable[[View], View]:
                 access_log(
                     user=request.user,
                     action=AccessAction.REFUSED,
-                    record_type=view.__name__,
+                    record_type="page",
                     record_id=next(iter(kwargs.values()), ""),
                     path=request.get_full_path(),
                 )

@@ -55,6 +55,17 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Exported")
 
 
+# What each kind of record is called on the log page.
+RECORD_TYPES = {
+    "participant": _("participant"),
+    "case": _("case"),
+    "case-notes": _("case notes"),
+    "referral": _("referral"),
+    "driver-statement": _("driver's statement"),
+    "page": _("page"),
+}
+
+
 class AccessLog(models.Model):
     """A read of a restricted record, or an attempt that was refused: who, when, what."""
 
@@ -77,3 +88,7 @@ class AccessLog(models.Model):
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["record_type", "record_id"])]
+
+    @property
+    def record_label(self) -> str:
+        return str(RECORD_TYPES.get(self.record_type, self.record_type))

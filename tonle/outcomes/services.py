@@ -25,7 +25,7 @@ def _check_common(
 ) -> dict[str, str]:
     errors = {}
     if not project_serves(project=project, participant=participant):
-        errors["participant"] = _("She is not one of this project's people.")
+        errors["participant"] = _("She does not live in one of this project's communities.")
     if date > timezone.localdate():
         errors[field] = _("The date cannot be in the future.")
     return errors

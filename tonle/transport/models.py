@@ -91,7 +91,7 @@ class Trip(models.Model):
         "referrals.ServiceProvider",
         on_delete=models.PROTECT,
         related_name="trips",
-        verbose_name=_("to"),
+        verbose_name=_("to (service provider)"),
     )
     referral = models.ForeignKey(
         "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="trips",

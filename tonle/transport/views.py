@@ -116,7 +116,7 @@ def _statement_xlsx(driver: Driver, result: object) -> HttpResponse:
         _("date"),
         _("woman"),
         _("from village"),
-        _("to"),
+        _("to (service provider)"),
         _("distance (km)"),
         _("fare (riel)"),
     ]
