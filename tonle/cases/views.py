@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,13 +39,9 @@ from tonle.cases.services import (
     note_add,
     session_record,
 )
-from tonle.people.selectors import participant_get_for_user
+from tonle.lib.forms import add_service_errors, error_text
+from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
-
-
-def _errors_onto(form: Form, invalid: ValidationError) -> None:
-    for field, errors in invalid.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -99,18 +94,17 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def case_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.get_full_path()
+    return record_for_person(
+        request,
+        participant_id=participant_id,
+        form_for=lambda person: CaseOpenForm(
+            request.POST or None, projects=projects_visible_to(user=request.user)
+        ),
+        save=lambda person, data: case_open(by=request.user, participant=person, **data),
+        heading=_("Open a case"),
+        submit=_("Open the case"),
+        done=lambda case, person: redirect("cases-detail", case_id=case.pk),
     )
-    form = CaseOpenForm(request.POST or None, projects=projects_visible_to(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = case_open(by=request.user, participant=participant, **form.cleaned_data)
-        except ValidationError as invalid:
-            _errors_onto(form, invalid)
-        else:
-            return redirect("cases-detail", case_id=case.pk)
-    return render(request, "cases/open.html", {"form": form, "person": participant})
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,7 +124,7 @@ def session_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 goal_progress=form.goal_progress(),
             )  # fmt: skip
         except ValidationError as invalid:
-            _errors_onto(form, invalid)
+            add_service_errors(form, invalid)
         else:
             messages.success(request, _("The session is recorded."))
             return redirect("cases-detail", case_id=case.pk)
@@ -175,7 +169,7 @@ def case_end(request: HttpRequest, case_id: int) -> HttpResponse:
             raise ValidationError({"closed_on": _("Give the date the case closed.")})
         case_close(by=request.user, case=case, closed_on=form.cleaned_data["closed_on"])
     except ValidationError as invalid:
-        messages.error(request, " ".join(m for ms in invalid.message_dict.values() for m in ms))
+        messages.error(request, error_text(invalid))
     return redirect("cases-detail", case_id=case.pk)
 
 
@@ -208,7 +202,7 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
                 follow_up_on=data["follow_up_on"], goal_progress=form.goal_progress(), new_goal=data["new_goal"],
             )  # fmt: skip
         except ValidationError as invalid:
-            _errors_onto(form, invalid)
+            add_service_errors(form, invalid)
         else:
             messages.success(request, _("The counselling contact is recorded."))
             return redirect("cases-counselling")

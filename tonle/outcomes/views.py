@@ -6,10 +6,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,7 +17,8 @@ from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
 from tonle.outcomes.models import LEADERSHIP, MilestoneKind
 from tonle.outcomes.selectors import assessment_changes, milestones_of
 from tonle.outcomes.services import assessment_record, milestone_record, story_write
-from tonle.people.selectors import participant_get_for_user, participants_visible_to
+from tonle.people.recording import record_for_person
+from tonle.people.selectors import participants_visible_to
 from tonle.programs.selectors import project_get_for_user, projects_visible_to
 
 
@@ -29,22 +29,16 @@ def _record(
     service: Callable,
     heading: str,
 ) -> HttpResponse:
-    person = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.path
-    )
-    form = form_class(
-        request.POST or None, request.FILES or None, projects=projects_visible_to(user=request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(by=request.user, participant=person, **form.cleaned_data)
-        except ValidationError as invalid:
-            for field, errors in invalid.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            return redirect("people-detail", participant_id=person.pk)
-    return render(
-        request, "outcomes/form.html", {"form": form, "person": person, "heading": heading}
+    return record_for_person(
+        request,
+        participant_id=participant_id,
+        form_for=lambda person: form_class(
+            request.POST or None,
+            request.FILES or None,
+            projects=projects_visible_to(user=request.user),
+        ),
+        save=lambda person, data: service(by=request.user, participant=person, **data),
+        heading=heading,
     )
 
 

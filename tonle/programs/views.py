@@ -14,6 +14,7 @@ from tonle.accounts.decorators import editor_required
 from tonle.collect.models import RowStatus, Upload
 from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
+from tonle.lib.forms import add_service_errors
 from tonle.people.selectors import participant_get_for_user, participant_search
 from tonle.people.services import participant_likely_duplicates, participant_register
 from tonle.programs.forms import (
@@ -68,8 +69,7 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             activity = activity_create(by=request.user, project=project, **form.cleaned_data)
         except ValidationError as invalid:
-            for field, errors in invalid.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, invalid)
         else:
             return redirect("programs-activity", activity_id=activity.pk)
     return render(request, "programs/activity_form.html", {"form": form, "project": project})

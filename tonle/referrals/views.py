@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,17 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.models import Role
-from tonle.people.selectors import participant_get_for_user
+from tonle.lib.forms import error_text
+from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.forms import MoveForm, ReferralForm, ServiceForm
 from tonle.referrals.models import ReferralStatus
 from tonle.referrals.selectors import referral_get_for_user, referral_list, shared_with_provider
 from tonle.referrals.services import referral_make, referral_move, service_record
-
-
-def _errors_onto(form: Form, invalid: ValidationError) -> None:
-    for field, errors in invalid.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_GET
@@ -46,21 +41,15 @@ def referrals(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def referral_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    person = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.path
-    )
-    form = ReferralForm(request.POST or None, projects=projects_visible_to(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = referral_make(by=request.user, participant=person, **form.cleaned_data)
-        except ValidationError as invalid:
-            _errors_onto(form, invalid)
-        else:
-            return redirect("referrals-detail", referral_id=referral.pk)
-    return render(
+    return record_for_person(
         request,
-        "referrals/form.html",
-        {"form": form, "person": person, "heading": _("Refer her to a service")},
+        participant_id=participant_id,
+        form_for=lambda person: ReferralForm(
+            request.POST or None, projects=projects_visible_to(user=request.user)
+        ),
+        save=lambda person, data: referral_make(by=request.user, participant=person, **data),
+        heading=_("Refer her to a service"),
+        done=lambda referral, person: redirect("referrals-detail", referral_id=referral.pk),
     )
 
 
@@ -93,12 +82,10 @@ def referral_step(request: HttpRequest, referral_id: int) -> HttpResponse:
     form = MoveForm(request.POST, referral=referral)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            raise ValidationError(dict(form.errors))
         referral_move(by=request.user, referral=referral, **form.cleaned_data)
     except ValidationError as invalid:
-        messages.error(
-            request, " ".join(str(m) for ms in invalid.message_dict.values() for m in ms)
-        )
+        messages.error(request, error_text(invalid))
     else:
         messages.success(
             request,
@@ -110,19 +97,12 @@ def referral_step(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def service_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    person = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.path
-    )
-    form = ServiceForm(request.POST or None, projects=projects_visible_to(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            service_record(by=request.user, participant=person, **form.cleaned_data)
-        except ValidationError as invalid:
-            _errors_onto(form, invalid)
-        else:
-            return redirect("people-detail", participant_id=person.pk)
-    return render(
+    return record_for_person(
         request,
-        "referrals/form.html",
-        {"form": form, "person": person, "heading": _("Record a service she received")},
+        participant_id=participant_id,
+        form_for=lambda person: ServiceForm(
+            request.POST or None, projects=projects_visible_to(user=request.user)
+        ),
+        save=lambda person, data: service_record(by=request.user, participant=person, **data),
+        heading=_("Record a service she received"),
     )

@@ -8,7 +8,6 @@ import io
 import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,18 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.models import AccessAction, Role
 from tonle.accounts.services import access_log
-from tonle.people.selectors import participant_get_for_user
+from tonle.lib.forms import error_text
+from tonle.people.models import Participant
+from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.selectors import referrals_visible_to
 from tonle.transport.forms import PaidForm, TripForm
-from tonle.transport.models import Contract, Driver, DriverPayment
+from tonle.transport.models import Contract, Driver, DriverPayment, Trip
 from tonle.transport.selectors import driver_month, driver_months, drivers_visible_to
 from tonle.transport.services import payment_approve, payment_mark_paid, trip_record
-
-
-def _errors_onto(form: Form, invalid: ValidationError) -> None:
-    for field, errors in invalid.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _driver(request: HttpRequest, driver_id: int) -> Driver:
@@ -56,37 +52,46 @@ def drivers(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
-    person = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.path
-    )
-    projects = projects_visible_to(user=request.user)
+    """Book a trip for her, from her page or (with ?referral=) from one of her referrals."""
     today = timezone.localdate()
-    referrals = referrals_visible_to(user=request.user).filter(participant=person)
-    referral_id = request.GET.get("referral")
-    referral = (
-        referrals.filter(pk=referral_id).first() if referral_id and referral_id.isdigit() else None
+    contracts = Contract.objects.filter(
+        project__in=projects_visible_to(user=request.user),
+        ends_on__gte=today - dt.timedelta(days=62),
     )
-    form = TripForm(
-        request.POST or None,
-        contracts=Contract.objects.filter(project__in=projects, ends_on__gte=today - dt.timedelta(days=62)),
-        villages=person.village.commune.villages.all(),
-        referrals=referrals,
-        initial={"from_village": person.village_id, "referral": referral,
-                 "to_provider": referral.provider_id if referral else None},
-    )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            trip = trip_record(by=request.user, participant=person, **form.cleaned_data)
-        except ValidationError as invalid:
-            _errors_onto(form, invalid)
-        else:
-            messages.success(
-                request, _("The trip is booked: %(fare)s riel.") % {"fare": f"{trip.fare:,}"}
-            )
-            if trip.referral_id:
-                return redirect("referrals-detail", referral_id=trip.referral_id)
-            return redirect("people-detail", participant_id=person.pk)
-    return render(request, "transport/trip.html", {"form": form, "person": person})
+
+    def form_for(person: Participant) -> TripForm:
+        referrals = referrals_visible_to(user=request.user).filter(participant=person)
+        wanted = request.GET.get("referral", "")
+        referral = referrals.filter(pk=wanted).first() if wanted.isdigit() else None
+        return TripForm(
+            request.POST or None,
+            contracts=contracts,
+            villages=person.village.commune.villages.all(),
+            referrals=referrals,
+            initial={
+                "from_village": person.village_id,
+                "referral": referral,
+                "to_provider": referral.provider_id if referral else None,
+            },
+        )
+
+    def done(trip: Trip, person: Participant) -> HttpResponse:
+        messages.success(
+            request, _("The trip is booked: %(fare)s riel.") % {"fare": f"{trip.fare:,}"}
+        )
+        if trip.referral_id:
+            return redirect("referrals-detail", referral_id=trip.referral_id)
+        return redirect("people-detail", participant_id=person.pk)
+
+    return record_for_person(
+        request,
+        participant_id=participant_id,
+        form_for=form_for,
+        save=lambda person, data: trip_record(by=request.user, participant=person, **data),
+        heading=_("Book a tuk-tuk trip"),
+        submit=_("Book the trip"),
+        done=done,
+    )
 
 
 @require_GET
@@ -152,7 +157,7 @@ def statement_approve(request: HttpRequest, driver_id: int, month: str) -> HttpR
     try:
         payment_approve(by=request.user, driver_id=driver.pk, month=_month(month))
     except ValidationError as invalid:
-        messages.error(request, " ".join(m for ms in invalid.message_dict.values() for m in ms))
+        messages.error(request, error_text(invalid))
     return redirect("transport-statement", driver_id=driver.pk, month=month)
 
 
@@ -167,5 +172,5 @@ def statement_paid(request: HttpRequest, driver_id: int, month: str) -> HttpResp
             raise ValidationError({"paid_on": _("Give the date it was paid.")})
         payment_mark_paid(payment=payment, paid_on=form.cleaned_data["paid_on"])
     except ValidationError as invalid:
-        messages.error(request, " ".join(m for ms in invalid.message_dict.values() for m in ms))
+        messages.error(request, error_text(invalid))
     return redirect("transport-statement", driver_id=driver.pk, month=month)

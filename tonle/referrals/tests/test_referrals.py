@@ -121,3 +121,13 @@ def test_a_service_without_referral_is_recorded(world):
         kind=ServiceKind.BIRTH_CERTIFICATE, delivered_on=dt.date(2023, 5, 1),
     )  # fmt: skip
     assert world.woman_a.services.get().referral is None
+
+
+def test_a_step_without_a_date_is_refused_with_a_readable_message(client, provider, referral):
+    client.force_login(provider.accounts.get())
+    url = reverse("referrals-step", args=[referral.pk])
+    response = client.post(url, {"status": "received"}, follow=True)
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message == "This field is required."
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT
