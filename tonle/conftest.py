@@ -17,6 +17,9 @@ from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Project, ProjectMembership
 from tonle.programs.tests.factories import ProjectFactory
 
+# Chromium on a phone for the browser tests of every app.
+pytest_plugins = ["tonle.lib.testing.browser"]
+
 
 @dataclass
 class World:
