@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tonle.accounts.models import AccessAction, Role, User
 from tonle.accounts.services import access_log
 from tonle.cases.models import Case, CaseNote, CaseStatus, Session
+from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
@@ -149,7 +150,8 @@ def case_timeline(participant: Participant, user: User) -> list[TimelineEntry]:
             TimelineEntry(
                 date=session.date,
                 kind=case.get_kind_display(),
-                title=_("Session of %(minutes)s minutes") % {"minutes": session.duration_minutes},
+                title=_("Session of %(minutes)s minutes")
+                % {"minutes": format_count(session.duration_minutes)},
                 url=url,
             )
             for session in case.sessions.all()

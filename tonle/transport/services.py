@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
+from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.referrals.models import Referral, ServiceProvider
 from tonle.transport.models import Contract, DriverPayment, FareRule, Trip
@@ -56,8 +57,8 @@ def trip_record(
         errors["distance_km"] = _(
             "The fare of %(fare)s riel is above the contract's ceiling of %(ceiling)s riel."
         ) % {
-            "fare": f"{fare:,}",
-            "ceiling": f"{contract.ceiling:,}",
+            "fare": format_count(fare),
+            "ceiling": format_count(contract.ceiling),
         }
     if (
         referral is not None

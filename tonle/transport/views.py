@@ -18,6 +18,7 @@ from tonle.accounts.decorators import editor_required
 from tonle.accounts.models import AccessAction, Role
 from tonle.accounts.services import access_log
 from tonle.lib.forms import error_text
+from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
@@ -77,7 +78,7 @@ def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 
     def done(trip: Trip, person: Participant) -> HttpResponse:
         messages.success(
-            request, _("The trip is booked: %(fare)s riel.") % {"fare": f"{trip.fare:,}"}
+            request, _("The trip is booked: %(fare)s riel.") % {"fare": format_count(trip.fare)}
         )
         if trip.referral_id:
             return redirect("referrals-detail", referral_id=trip.referral_id)

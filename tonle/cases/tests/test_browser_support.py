@@ -25,6 +25,7 @@ from tonle.accounts.models import Role
 from tonle.accounts.tests.factories import UserFactory
 from tonle.cases.models import CaseKind, GoalProgress, Session
 from tonle.cases.tests.factories import CaseFactory, GoalFactory, SessionTopicFactory
+from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.testing.browser import log_in
 from tonle.referrals.models import Referral, ReferralStatus, ServiceDelivery, ServiceKind
 from tonle.referrals.tests.factories import ServiceProviderFactory
@@ -180,7 +181,7 @@ def test_counselling_referral_trip_and_service_all_reach_her_timeline(
         expected = [
             (todays.filter(has=case_link), [
                 case.get_kind_display(),
-                _("Session of %(minutes)s minutes") % {"minutes": MINUTES},
+                _("Session of %(minutes)s minutes") % {"minutes": format_count(MINUTES)},
             ]),
             (todays.filter(has=referral_link), [
                 _("Referral"),

@@ -24,6 +24,10 @@ def num(value: object) -> str:
     return to_khmer_digits(str(text)) if _khmer_page() else str(text)
 
 
+# For messages built in Python: the same figures as the pages show.
+format_count = num
+
+
 @register.filter
 def kdigits(value: object) -> str:
     """Any text (a formatted date, a year) with Khmer digits on Khmer pages."""
