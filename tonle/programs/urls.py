@@ -19,7 +19,7 @@ urlpatterns = [
         name="programs-attendance-add",
     ),
     path(
-        "activities/<int:activity_id>/unattend/<int:participant_id>/",
+        "activities/<int:activity_id>/unattend/",
         views.attendance_delete,
         name="programs-attendance-remove",
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,9 +137,13 @@ def attendance_add(request: HttpRequest, activity_id: int, participant_id: int) 
 
 @require_POST
 @editor_required
-def attendance_delete(request: HttpRequest, activity_id: int, participant_id: int) -> HttpResponse:
+def attendance_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Untick one woman; the list's one form says which in `participant`."""
     activity = activity_get_for_user(user=request.user, activity_id=activity_id)
-    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
+    participant_id = request.POST.get("participant", "")
+    if not participant_id.isdigit():
+        raise Http404
+    participant = participant_get_for_user(user=request.user, participant_id=int(participant_id))
     attendance_remove(by=request.user, activity=activity, participant=participant)
     return _attendees_response(request, activity)
 

@@ -126,3 +126,15 @@ def test_activity_page_query_count_does_not_grow_with_attendees(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("programs-activity", args=[activity.pk]))
     assert len(response.context["attendees"]) == 30
+
+
+def test_unticking_from_the_list_removes_only_the_woman_whose_button_was_pressed(client, world):
+    activity = ActivityFactory(project=world.project_a)
+    for person in (world.woman_a, world.mentee):
+        attendance_record(by=world.officer_a, activity=activity, participant=person)
+    client.force_login(world.officer_a)
+    url = reverse("programs-attendance-remove", args=[activity.pk])
+    response = client.post(url, {"participant": world.woman_a.pk}, **HTMX)
+    assert response.status_code == 200
+    assert list(activity.attendances.values_list("participant", flat=True)) == [world.mentee.pk]
+    assert client.post(url, {"participant": "nobody"}).status_code == 404
