@@ -56,6 +56,7 @@ migrate:
 
 demo:
 	DEBUG=1 $(MANAGE) load_demo
+	DEBUG=1 $(MANAGE) reach_rebuild
 
 secret:
 	@mkdir -p var; [ -s var/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 
 from tonle.accounts.models import AccessAction, Role, User
@@ -66,15 +68,26 @@ def participant_search(
     if village_id:
         people = people.filter(village_id=village_id)
     plain = from_khmer_digits((text or "").strip())
-    # Results come in the order of the key searched, so the database walks that key's index
-    # and stops at the limit instead of sorting every match of a common name.
     if has_khmer(plain):
-        people = people.filter(name_km_key__contains=khmer_key(plain)).order_by("name_km_key", "id")
+        people = _matching(people, "name_km_key", khmer_key(plain))
     elif _PHONE_LIKE.fullmatch(plain):
-        people = people.filter(phone_key__contains=phone_key(plain)).order_by("phone_key", "id")
+        people = _matching(people, "phone_key", phone_key(plain))
     elif plain:
         key = latin_key(plain)
         if not key:
             return people.none()
-        people = people.filter(name_latin_key__contains=key).order_by("name_latin_key", "id")
+        people = _matching(people, "name_latin_key", key)
     return people.select_related("village")[:limit]
+
+
+def _matching(people: QuerySet[Participant], field: str, part: str) -> QuerySet[Participant]:
+    """People whose key contains the part, in the order of that key.
+
+    SQLite walks the key's index in order and stops at the limit. PostgreSQL would do the
+    same and, when a family name clusters in the order, read most of the table; ordering by
+    an expression its btree cannot serve makes it use the trigram index and sort the matches.
+    """
+    people = people.filter(**{f"{field}__contains": part})
+    if connection.vendor == "postgresql":
+        return people.order_by(Concat(F(field), Value("")), "id")
+    return people.order_by(field, "id")

@@ -237,6 +237,13 @@ def _apply(project: Project, affected: BitMap) -> None:
     )
 
 
+def cell_ids(*, project: Project, dimension: str, key: str) -> BitMap:
+    """The participant ids behind one figure, up to date; empty for a figure nobody is in."""
+    reach_refresh(project=project)
+    cell = ReachCell.objects.filter(project=project, dimension=dimension, key=key).first()
+    return cell.bitmap() if cell else BitMap()
+
+
 def cell_counts(*, project: Project) -> dict[tuple[str, str], int]:
     """Every figure of the project, up to date."""
     reach_refresh(project=project)

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext_lazy as _
+from pyroaring import BitMap
 
 from tonle.geo.models import District, Village
 from tonle.people.ages import UNKNOWN_AGE, age_band_label, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import ActivityType, Attendance, Component, Project
-from tonle.results.cells import ALL, TOTAL, cell_counts
+from tonle.results.cells import ALL, TOTAL, cell_counts, cell_ids
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,15 @@ def sql_reach_figures(*, project: Project) -> ReachFigures:
     return figures
 
 
-def reach_people(*, project: Project, dimension: str, key: str) -> QuerySet[Participant]:
-    """The women and girls behind one figure: the list's length is the figure."""
+def reach_ids(*, project: Project, dimension: str, key: str) -> BitMap:
+    """The ids of the women and girls behind one figure, from its cell: as many as the figure."""
+    if dimension != TOTAL and dimension not in {d.code for d in DIMENSIONS}:
+        raise ValueError(dimension)
+    return cell_ids(project=project, dimension=dimension, key=ALL if dimension == TOTAL else key)
+
+
+def sql_reach_people(*, project: Project, dimension: str, key: str) -> QuerySet[Participant]:
+    """The women and girls behind one figure, straight from SQL: what the cell must hold."""
     if dimension == TOTAL:
         rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
     else:

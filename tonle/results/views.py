@@ -7,9 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from pyroaring import BitMap
 
 from tonle.accounts.decorators import names_required
 from tonle.groups.models import GroupMembership
+from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.selectors import project_get_for_user
 from tonle.results.reach import (
@@ -17,7 +19,7 @@ from tonle.results.reach import (
     cell_label,
     dimension_label,
     reach_figures,
-    reach_people,
+    reach_ids,
     reach_total,
 )
 
@@ -68,24 +70,39 @@ def reach_badge(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+class _PeopleByIds:
+    """The people of a set of ids, page by page, in the order they were registered."""
+
+    def __init__(self, ids: BitMap) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, window: slice) -> list[Participant]:
+        wanted = list(self.ids[window])
+        return list(
+            Participant.objects.filter(pk__in=wanted).select_related("village").order_by("id")
+        )
+
+
 @require_GET
 @names_required
 def people_behind(request: HttpRequest, slug: str, dimension: str, key: str) -> HttpResponse:
-    """The list behind a figure. Its length is the figure; names outside the user's scope are withheld."""
+    """The list behind a figure, read from its cell: its length is the figure.
+
+    Names outside the user's scope are withheld and counted.
+    """
     project = project_get_for_user(user=request.user, slug=slug)
     try:
-        behind = reach_people(project=project, dimension=dimension, key=key)
+        ids = reach_ids(project=project, dimension=dimension, key=key)
         label = dimension_label(dimension)
     except (ValueError, StopIteration) as unknown:
         raise Http404 from unknown
-    figure = behind.count()
-    visible = (
-        participants_visible_to(user=request.user)
-        .filter(pk__in=behind.values("pk"))
-        .select_related("village")
-        .order_by("name_latin_key", "name_km_key", "id")
-    )
-    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    figure = len(ids)
+    if not request.user.sees_every_project:
+        ids &= BitMap(participants_visible_to(user=request.user).values_list("id", flat=True))
+    page = Paginator(_PeopleByIds(ids), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "results/people.html",
@@ -93,7 +110,7 @@ def people_behind(request: HttpRequest, slug: str, dimension: str, key: str) -> 
             "project": project,
             "page": page,
             "figure": figure,
-            "withheld": figure - page.paginator.count,
+            "withheld": figure - len(ids),
             "dimension_label": label,
             "cell_label": cell_label(dimension=dimension, key=key),
         },
