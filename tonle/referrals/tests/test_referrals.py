@@ -131,3 +131,17 @@ def test_a_step_without_a_date_is_refused_with_a_readable_message(client, provid
     assert message == "This field is required."
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("admin", 200), ("manager", 200), ("officer_a", 200), ("clinic", 200),
+     ("officer_b", 403), ("donor", 403), ("mentor", 403), ("other_clinic", 403)],
+)  # fmt: skip
+def test_every_role_against_a_referral(client, world, provider, referral, persona, status):
+    users = {"clinic": provider.accounts.get()}
+    other = ServiceProviderFactory()
+    users["other_clinic"] = UserFactory(role=Role.PROVIDER)
+    other.accounts.add(users["other_clinic"])
+    client.force_login(users.get(persona) or getattr(world, persona))
+    assert client.get(reverse("referrals-detail", args=[referral.pk])).status_code == status
