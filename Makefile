@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-browser postgres bench clean
+        lint test-sqlite test-postgres test-browser postgres bench bench-support clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -84,6 +84,9 @@ test-browser:
 
 bench:
 	$(BIN)/python bench/registry_and_reach.py
+
+bench-support:
+	$(BIN)/python bench/support_lists.py
 
 clean:
 	rm -rf var/static var/*.sqlite3*
