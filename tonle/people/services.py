@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
+from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
@@ -71,7 +72,7 @@ def _validate(participant: Participant) -> None:
         raise ValidationError(errors)
 
 
-def participant_register(
+def participant_build(
     *,
     by: User | None,
     village: Village,
@@ -86,6 +87,7 @@ def participant_register(
     consent_given: bool = False,
     consent_date: dt.date | None = None,
 ) -> Participant:
+    """A new person, checked and with her search keys, not yet saved."""
     participant = Participant(
         name_km=name_km,
         name_latin=name_latin,
@@ -103,10 +105,23 @@ def participant_register(
     )
     participant_fill_keys(participant)
     _validate(participant)
+    return participant
+
+
+def participant_register(*, by: User | None, village: Village, **fields: Any) -> Participant:
+    """Check and save one new person (see participant_build for the fields)."""
+    participant = participant_build(by=by, village=village, **fields)
     participant._history_user = by
     with transaction.atomic():
         participant.save()
     return participant
+
+
+def participants_register_many(
+    *, by: User | None, participants: list[Participant]
+) -> list[Participant]:
+    """Save people already checked by participant_build, in bulk, each with her history row."""
+    return bulk_create_with_history(participants, Participant, batch_size=500, default_user=by)
 
 
 def participant_update(*, participant: Participant, by: User | None, **changes: Any) -> Participant:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
@@ -98,6 +99,28 @@ def attendance_record(
         # Two phones ticked her at the same moment: the other tick won, which is the same thing.
         return Attendance.objects.get(activity=activity, participant=participant), False
     return attendance, True
+
+
+def attendances_record_many(
+    *, by: User | None, activity: Activity, participants: list[Participant], source: str
+) -> int:
+    """Mark many present at once (a sign-in sheet); those already present stay as they are."""
+    present = set(
+        activity.attendances.filter(participant__in=participants).values_list(
+            "participant_id", flat=True
+        )
+    )
+    fresh = []
+    for participant in participants:
+        if participant.pk not in present:
+            present.add(participant.pk)
+            fresh.append(
+                Attendance(
+                    activity=activity, participant=participant, source=source, recorded_by=by
+                )
+            )
+    bulk_create_with_history(fresh, Attendance, batch_size=500, default_user=by)
+    return len(fresh)
 
 
 def attendance_remove(*, by: User | None, activity: Activity, participant: Participant) -> bool:

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,9 +18,13 @@ from tonle.collect.sheets import SheetError, sheet_read
 from tonle.lib.text import from_khmer_digits, khmer_key, latin_key
 from tonle.people.models import Participant, Sex
 from tonle.people.selectors import participants_visible_to
-from tonle.people.services import participant_register
+from tonle.people.services import (
+    participant_build,
+    participant_register,
+    participants_register_many,
+)
 from tonle.programs.models import Activity, AttendanceSource
-from tonle.programs.services import attendance_record
+from tonle.programs.services import attendance_record, attendances_record_many
 
 UPLOAD_KIND = "attendance_sheet"
 
@@ -110,16 +115,69 @@ def attendance_sheet_apply(*, by: User, upload: Upload) -> ApplyCounts:
     """Apply every row not yet applied; each row lands or fails on its own."""
     activity = Activity.objects.select_related("project").get(pk=upload.target["activity"])
     context = _RowContext(by=by, activity=activity, headers=_canonical_headers(upload.headers))
-    applied = failed = 0
-    for row in upload.rows.exclude(status=RowStatus.APPLIED).order_by("number"):
-        if _apply_row(row=row, context=context):
-            applied += 1
+    rows = list(upload.rows.exclude(status=RowStatus.APPLIED).order_by("number"))
+    plans = [_plan(row=row, context=context) for row in rows]
+    try:
+        with transaction.atomic():
+            _write(plans, context)
+    except IntegrityError:
+        # Someone changed the same records meanwhile (a tick on a phone, say): apply the
+        # rows one by one instead, each in its own savepoint, against a fresh reading.
+        context = _RowContext(by=by, activity=activity, headers=context.headers)
+        applied = failed = 0
+        with transaction.atomic():
+            for row in rows:
+                if _apply_row(row=row, context=context):
+                    applied += 1
+                else:
+                    failed += 1
+        return ApplyCounts(applied=applied, failed=failed)
+    applied = sum(1 for plan in plans if not plan.errors)
+    return ApplyCounts(applied=applied, failed=len(plans) - applied)
+
+
+@dataclass
+class _Plan:
+    """What a row will do: attend as a known woman, register a new one, or fail with reasons."""
+
+    row: IncomingRow
+    errors: dict[str, str]
+    participant: Participant | None = None
+
+
+def _plan(*, row: IncomingRow, context: _RowContext) -> _Plan:
+    """Check a row and find or build its woman, writing nothing."""
+    errors: dict[str, str] = {}
+    participant = _find_participant(context.cells(row), context, errors, save=False)
+    return _Plan(row=row, errors=errors, participant=None if errors else participant)
+
+
+def _write(plans: list[_Plan], context: _RowContext) -> None:
+    """Save the new women, their attendances and every row's fate, in a few statements."""
+    good = [plan for plan in plans if not plan.errors]
+    new = list(
+        {id(p.participant): p.participant for p in good if p.participant.pk is None}.values()
+    )
+    participants_register_many(by=context.by, participants=new)
+    attendances_record_many(
+        by=context.by, activity=context.activity, participants=[p.participant for p in good],
+        source=AttendanceSource.SHEET,
+    )  # fmt: skip
+    now = timezone.now()
+    for plan in plans:
+        if plan.errors:
+            plan.row.status, plan.row.errors = RowStatus.FAILED, plan.errors
         else:
-            failed += 1
-    return ApplyCounts(applied=applied, failed=failed)
+            plan.row.status, plan.row.errors = RowStatus.APPLIED, {}
+            plan.row.result, plan.row.applied_at = f"participant:{plan.participant.pk}", now
+    IncomingRow.objects.bulk_update(
+        [plan.row for plan in plans], ["status", "errors", "result", "applied_at"], batch_size=500
+    )
 
 
 class _RowContext:
+    """What every row of a sheet is checked against, read from the database once."""
+
     def __init__(self, *, by: User, activity: Activity, headers: dict[str, str]) -> None:
         self.by = by
         self.activity = activity
@@ -129,9 +187,41 @@ class _RowContext:
         for village in activity.project.communities.all():
             for name in (village.code, village.name_en.lower(), khmer_key(village.name_km)):
                 self.villages[name] = village
+        self._people: dict[int, list[Participant]] | None = None
+        self._newcomers: dict[tuple, Participant] = {}
 
     def cells(self, row: IncomingRow) -> dict[str, str]:
         return _cells(self.headers, row)
+
+    def visible_one(self, participant_id: int) -> Participant | None:
+        return self.visible.filter(pk=participant_id).first()
+
+    def same_person(self, fields: dict) -> list[Participant]:
+        """Who already has this name (in each script given) in this village, born that year."""
+        if self._people is None:
+            self._people = {}
+            people = Participant.objects.filter(village__in=self.activity.project.communities.all())
+            for person in people.only(
+                "id", "village_id", "name_km_key", "name_latin_key", "birth_year"
+            ):
+                self._people.setdefault(person.village_id, []).append(person)
+        km, latin = khmer_key(fields["name_km"]), latin_key(fields["name_latin"])
+        return [
+            person
+            for person in [*self._people.get(fields["village"].pk, []), *self._newcomers.values()]
+            if person.village_id == fields["village"].pk
+            and (not km or person.name_km_key == km)
+            and (not latin or person.name_latin_key == latin)
+            and (not fields["birth_year"] or person.birth_year == fields["birth_year"])
+        ][:2]
+
+    def newcomer(self, fields: dict) -> Participant:
+        """A new woman, checked but not saved; a second row for her finds this one."""
+        person = participant_build(by=self.by, **fields)
+        self._newcomers[
+            (person.village_id, person.name_km_key, person.name_latin_key, person.birth_year)
+        ] = person
+        return person
 
 
 def _cells(headers: dict[str, str], row: IncomingRow) -> dict[str, str]:
@@ -203,11 +293,12 @@ def _parse_new_person(cells: dict[str, str], context: _RowContext, errors: dict[
 
 
 def _find_participant(
-    cells: dict[str, str], context: _RowContext, errors: dict[str, str]
+    cells: dict[str, str], context: _RowContext, errors: dict[str, str], *, save: bool = True
 ) -> Participant | None:
+    """Her, by id or by name, village and year of birth; or a new woman (saved unless `save` is off)."""
     if cells.get("participant_id"):
         ident = from_khmer_digits(cells["participant_id"])
-        found = context.visible.filter(pk=int(ident)).first() if ident.isdigit() else None
+        found = context.visible_one(int(ident)) if ident.isdigit() else None
         if found is None:
             errors["participant_id"] = _("No participant you can see has the id “%(value)s”.") % {
                 "value": cells["participant_id"]
@@ -216,14 +307,7 @@ def _find_participant(
     fields = _parse_new_person(cells, context, errors)
     if errors:
         return None
-    same = Participant.objects.filter(village=fields["village"])
-    if fields["name_km"]:
-        same = same.filter(name_km_key=khmer_key(fields["name_km"]))
-    if fields["name_latin"]:
-        same = same.filter(name_latin_key=latin_key(fields["name_latin"]))
-    if fields["birth_year"]:
-        same = same.filter(birth_year=fields["birth_year"])
-    matches = list(same[:2])
+    matches = context.same_person(fields)
     if len(matches) > 1:
         errors["participant_id"] = _(
             "Several people of this village have this name; write the participant id of the right one."
@@ -232,7 +316,9 @@ def _find_participant(
     if matches:
         return matches[0]
     try:
-        return participant_register(by=context.by, **fields)
+        if save:
+            return participant_register(by=context.by, **fields)
+        return context.newcomer(fields)
     except ValidationError as invalid:
         for field, messages in invalid.message_dict.items():
             errors[field if field in COLUMNS else "name_latin"] = " ".join(messages)

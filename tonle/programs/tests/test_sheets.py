@@ -140,3 +140,34 @@ def test_a_sheet_of_two_thousand_rows_applies_every_row(world):
     )
     assert upload.rows.filter(status=RowStatus.APPLIED).count() == 2000
     assert activity.attendances.count() == 2000
+
+
+def test_a_sheet_whose_bulk_write_collides_is_applied_row_by_row(world, monkeypatch):
+    """If someone ticks the same women while the sheet lands, each row still lands on its own."""
+    from django.db import IntegrityError
+
+    from tonle.programs import sheets
+
+    def collide(**kwargs):
+        raise IntegrityError("attends_an_activity_once")
+
+    monkeypatch.setattr(sheets, "attendances_record_many", collide)
+    activity = ActivityFactory(project=world.project_a)
+    data = _csv(world, "ហេង ពៅ,Heng Pov,F,2008,{village},,yes", ",,F,1990,{village},,yes")
+    upload = attendance_sheet_upload(
+        by=world.officer_a, activity=activity, file_name="a.csv", data=data
+    )
+    assert [row.status for row in upload.rows.order_by("number")] == ["applied", "failed"]
+    assert activity.attendances.get().participant.name_latin == "Heng Pov"
+    assert Participant.objects.filter(name_latin="Heng Pov").count() == 1
+
+
+def test_the_same_new_woman_twice_on_a_sheet_is_registered_once(world):
+    activity = ActivityFactory(project=world.project_a)
+    row = "ហេង ពៅ,Heng Pov,F,2008,{village},,yes"
+    upload = attendance_sheet_upload(
+        by=world.officer_a, activity=activity, file_name="a.csv", data=_csv(world, row, row)
+    )
+    assert set(upload.rows.values_list("status", flat=True)) == {"applied"}
+    assert Participant.objects.filter(name_latin="Heng Pov").count() == 1
+    assert activity.attendances.count() == 1

@@ -12,6 +12,7 @@ from tonle.people.services import participant_update
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Activity
 from tonle.programs.services import attendance_record, attendance_remove
+from tonle.programs.sheets import attendance_sheet_upload
 from tonle.programs.tests.factories import (
     ActivityFactory,
     ActivityTypeFactory,
@@ -20,7 +21,7 @@ from tonle.programs.tests.factories import (
 )
 from tonle.results.cells import reach_rebuild
 from tonle.results.models import ReachCell
-from tonle.results.reach import reach_figures, sql_reach_figures
+from tonle.results.reach import reach_figures, reach_total, sql_reach_figures, sql_reach_total
 
 
 def _as_dict(figures):
@@ -124,3 +125,24 @@ class CellsEqualSqlOnRandomHistories(TestCase):
                 activity._history_user = by
                 activity.save()
         assert_cells_equal_sql(project)
+
+
+def _sheet(world, rows):
+    header = "name_km,name_latin,sex,birth_year,village,phone,consent\n"
+    return (
+        header + "".join(r.replace("{village}", world.village_a.code) + "\n" for r in rows)
+    ).encode()
+
+
+def test_the_reach_figures_follow_a_sheet(world):
+    activity = ActivityFactory(project=world.project_a)
+    before = reach_total(project=world.project_a)
+    rows = [f"ស្រី{n},Srey {n},F,1990,{{village}},,yes" for n in range(30)]
+    attendance_sheet_upload(
+        by=world.officer_a, activity=activity, file_name="b.csv", data=_sheet(world, rows)
+    )
+    assert (
+        reach_total(project=world.project_a)
+        == sql_reach_total(project=world.project_a)
+        == before + 30
+    )
