@@ -49,7 +49,8 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 
 
 def _may_work_on(request: HttpRequest, case: Case) -> bool:
-    return request.user.pk == case.worker_id or request.user.may_edit_records
+    """Sessions, goals and closing are for those who may also read the notes they write."""
+    return may_read_notes(user=request.user, case=case)
 
 
 @require_GET

@@ -31,11 +31,13 @@ class Change:
         return self.knowledge_after - self.knowledge_before
 
 
-def assessment_changes(*, project: Project, people: QuerySet[Participant]) -> list[Change]:
+def assessment_changes(
+    *, project: Project, people: QuerySet[Participant] | None = None
+) -> list[Change]:
     """Each woman assessed before and after, with her change; those with one stage only are left out."""
-    rows = Assessment.objects.filter(project=project, participant__in=people).select_related(
-        "participant"
-    )
+    rows = Assessment.objects.filter(project=project).select_related("participant")
+    if people is not None:
+        rows = rows.filter(participant__in=people)
     by_person: dict[int, dict[str, Assessment]] = {}
     for row in rows:
         by_person.setdefault(row.participant_id, {})[row.stage] = row

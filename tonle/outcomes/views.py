@@ -71,7 +71,14 @@ def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_get_for_user(user=request.user, slug=slug)
     milestones = list(milestones_of(project=project))
     counts = Counter(m.kind for m in milestones)
-    changes = assessment_changes(project=project, people=participants_visible_to(user=request.user))
+    # The averages are the project's, whoever reads them; the list of names is the reader's.
+    changes = assessment_changes(project=project)
+    visible = set(
+        participants_visible_to(user=request.user)
+        .filter(pk__in=[c.participant.pk for c in changes])
+        .values_list("pk", flat=True)
+    )
+    named = [c for c in changes if c.participant.pk in visible]
     if not request.user.may_see_names:
         milestones = []
     return render(
@@ -82,7 +89,7 @@ def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
             "milestones": milestones,
             "counts": [(MilestoneKind(k).label, n) for k, n in counts.most_common()],
             "leaders": sum(n for k, n in counts.items() if k in LEADERSHIP),
-            "changes": changes if request.user.may_see_names else [],
+            "changes": named,
             "assessed": len(changes),
             "confidence_gain": sum(c.confidence_change for c in changes) / len(changes)
             if changes

@@ -7,7 +7,7 @@ import io
 
 import xlsxwriter
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +31,18 @@ from tonle.transport.services import payment_approve, payment_mark_paid, trip_re
 
 def _driver(request: HttpRequest, driver_id: int) -> Driver:
     return get_object_or_404(drivers_visible_to(user=request.user), pk=driver_id)
+
+
+def _may_approve(request: HttpRequest) -> bool:
+    """Approving a statement and paying it belong to the managers, not to field officers."""
+    return request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR}
+
+
+def _approver_only(request: HttpRequest) -> None:
+    if not _may_approve(request):
+        access_log(user=request.user, action=AccessAction.REFUSED, record_type="driver-statement",
+                   record_id=request.path, path=request.get_full_path())  # fmt: skip
+        raise PermissionDenied
 
 
 def _month(text: str) -> dt.date:
@@ -108,7 +120,7 @@ def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
         request,
         "transport/statement.html",
         {"driver": driver, "statement": result, "month": month, "paid_form": PaidForm(),
-         "may_approve": request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR}},
+         "may_approve": _may_approve(request)},
     )  # fmt: skip
 
 
@@ -153,8 +165,7 @@ def _statement_xlsx(driver: Driver, result: object) -> HttpResponse:
 @editor_required
 def statement_approve(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
     driver = _driver(request, driver_id)
-    if request.user.role not in {Role.ME_MANAGER, Role.ADMINISTRATOR}:
-        raise Http404
+    _approver_only(request)
     try:
         payment_approve(by=request.user, driver_id=driver.pk, month=_month(month))
     except ValidationError as invalid:
@@ -166,6 +177,7 @@ def statement_approve(request: HttpRequest, driver_id: int, month: str) -> HttpR
 @editor_required
 def statement_paid(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
     driver = _driver(request, driver_id)
+    _approver_only(request)
     payment = get_object_or_404(DriverPayment, driver=driver, month=_month(month))
     form = PaidForm(request.POST)
     try:

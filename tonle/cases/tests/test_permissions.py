@@ -75,3 +75,13 @@ def test_the_timeline_shows_a_case_only_to_those_who_may_see_it(client, world, m
     client.force_login(world.mentor)
     page = client.get(reverse("people-detail", args=[world.mentee.pk]))
     assert NOTE not in page.content.decode()  # the timeline never shows notes
+
+
+@pytest.mark.parametrize(("persona", "allowed"), [("mentor", True), ("officer_a", True), ("manager", True),
+                                                  ("admin", False), ("officer_b", False)])  # fmt: skip
+def test_only_those_who_read_the_notes_record_sessions_on_a_case(
+    client, personas, mentor_case, persona, allowed
+):
+    client.force_login(personas[persona])
+    response = client.get(reverse("cases-session", args=[mentor_case.pk]))
+    assert response.status_code == (200 if allowed else 403)

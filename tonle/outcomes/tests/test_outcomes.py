@@ -76,7 +76,14 @@ def test_donors_see_outcome_counts_but_no_names(client, world):
         by=world.officer_a, participant=world.woman_a, project=world.project_a,
         kind=MilestoneKind.CCWC_MEMBER, date=dt.date(2023, 6, 1), evidence="Appointed by the commune",
     )  # fmt: skip
+    for stage in (AssessmentStage.PRE, AssessmentStage.POST):
+        assessment_record(
+            by=world.officer_a, participant=world.woman_a, project=world.project_a, stage=stage,
+            date=dt.date(2023, 6, 1), confidence=3 if stage == "pre" else 5, knowledge=3,
+        )  # fmt: skip
     client.force_login(world.donor)
     page = client.get(reverse("outcomes-project", args=[world.project_a.slug]))
     assert page.context["leaders"] == 1
+    assert (page.context["assessed"], page.context["confidence_gain"]) == (1, 2)
+    assert page.context["changes"] == []
     assert "Chan Sophea" not in page.content.decode()

@@ -99,3 +99,22 @@ def test_a_field_officer_of_another_project_cannot_see_the_driver(client, world,
         client.get(reverse("transport-statement", args=[contract.driver.pk, "2023-03"])).status_code
         == 404
     )
+
+
+def test_only_managers_approve_and_pay_a_statement(client, world, trip_fields):
+    trip_record(**trip_fields, date=dt.date(2023, 3, 3), distance_km=Decimal(4))
+    driver = trip_fields["contract"].driver
+    approve = reverse("transport-approve", args=[driver.pk, "2023-03"])
+    paid = reverse("transport-paid", args=[driver.pk, "2023-03"])
+    client.force_login(world.officer_a)
+    assert client.post(approve).status_code == 403
+    client.force_login(world.manager)
+    client.post(approve)
+    client.force_login(world.officer_a)
+    assert client.post(paid, {"paid_on": "2023-04-10"}).status_code == 403
+    payment = driver.payments.get()
+    assert payment.paid_on is None
+    client.force_login(world.manager)
+    client.post(paid, {"paid_on": dt.date.today().isoformat()})
+    payment.refresh_from_db()
+    assert payment.paid_on == dt.date.today()
