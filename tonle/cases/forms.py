@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind, Goal, GoalProgress, RiskLevel, SessionTopic
+from tonle.lib.forms import preselect_only_choice
 from tonle.programs.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,6 +36,7 @@ class CaseOpenForm(forms.Form):
             f"{u.get_full_name() or u.username} · {u.get_role_display()}"
         )
         self.fields["opened_on"].initial = timezone.localdate()
+        preselect_only_choice(self, "project")
 
 
 class SessionForm(forms.Form):

@@ -43,6 +43,9 @@ from tonle.lib.forms import add_service_errors, error_text
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 
+# The longest list a supervisor reads on one page; the total is always shown.
+SUPERVISION_ROWS = 200
+
 
 def _case(request: HttpRequest, case_id: int) -> Case:
     return case_get_for_user(user=request.user, case_id=case_id, path=request.get_full_path())
@@ -215,11 +218,15 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
 def supervision(request: HttpRequest) -> HttpResponse:
     if request.user.role not in {Role.FIELD_OFFICER, Role.ME_MANAGER, Role.ADMINISTRATOR}:
         raise PermissionDenied
+    quiet, due = cases_gone_quiet(user=request.user), follow_ups_due(user=request.user)
     return render(
         request,
         "cases/supervision.html",
         {
-            "quiet": cases_gone_quiet(user=request.user)[:200],
-            "due": follow_ups_due(user=request.user)[:200],
+            "quiet": quiet[:SUPERVISION_ROWS],
+            "quiet_total": quiet.count(),
+            "due": due[:SUPERVISION_ROWS],
+            "due_total": due.count(),
+            "shown": SUPERVISION_ROWS,
         },
     )

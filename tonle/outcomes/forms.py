@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from tonle.lib.forms import preselect_only_choice
 from tonle.outcomes.models import Assessment, Milestone, Story
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,6 +20,7 @@ class _ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
         self.fields[self.date_field].initial = timezone.localdate()
+        preselect_only_choice(self, "project")
 
 
 class MilestoneForm(_ProjectForm):

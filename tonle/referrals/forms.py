@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tonle.lib.forms import preselect_only_choice
 from tonle.referrals.models import (
     NEXT_STEPS,
     Referral,
@@ -31,6 +32,7 @@ class ReferralForm(forms.ModelForm):
         self.fields["project"].queryset = projects
         self.fields["provider"].queryset = ServiceProvider.objects.select_related("commune")
         self.fields["sent_on"].initial = timezone.localdate()
+        preselect_only_choice(self, "project")
         # Consent is checked by the service, so its refusal names the field in the page's language.
         self.fields["consent_given"].required = False
 
@@ -45,6 +47,7 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
         self.fields["delivered_on"].initial = timezone.localdate()
+        preselect_only_choice(self, "project")
 
 
 class MoveForm(forms.Form):

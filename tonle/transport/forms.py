@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tonle.lib.forms import preselect_only_choice
 from tonle.referrals.models import ServiceProvider
 from tonle.transport.models import Trip
 
@@ -35,6 +36,7 @@ class TripForm(forms.ModelForm):
         self.fields["to_provider"].queryset = ServiceProvider.objects.all()
         self.fields["referral"].queryset = referrals
         self.fields["date"].initial = timezone.localdate()
+        preselect_only_choice(self, "contract")
 
 
 class PaidForm(forms.Form):
