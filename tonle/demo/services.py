@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind
+from tonle.demo.framework import framework_load
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
 from tonle.demo.support import support_work_load
 from tonle.geo.models import Village
@@ -199,6 +200,9 @@ def demo_load() -> DemoSummary:
     if not project.cases.exists():
         created = True
         support_work_load(project=project, admin=users["admin"], officer=users["officer"])
+    if not project.indicators.exists():
+        created = True
+        framework_load(project=project)
     return _summary(project, created=created)
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
+
+from tonle.lib.models import BilingualNamed
 
 
 class ReachState(models.Model):
@@ -38,3 +41,85 @@ class ReachCell(models.Model):
 
     def bitmap(self) -> BitMap:
         return BitMap.deserialize(bytes(self.ids))
+
+
+class IndicatorLevel(models.TextChoices):
+    GOAL = "goal", _("Goal")
+    OUTCOME = "outcome", _("Outcome")
+    OUTPUT = "output", _("Output")
+
+
+class IndicatorUnit(models.TextChoices):
+    PEOPLE = "people", _("people")
+    RECORDS = "records", _("records")
+    RIEL = "riel", _("riel")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Higher is better")
+    DECREASE = "decrease", _("Lower is better")
+
+
+class Indicator(BilingualNamed):
+    """A figure of the results framework, defined as data: what it counts, from which records.
+
+    `definition` is checked by results.indicators.definition_check before it is saved, e.g.
+    {"measure": "people_attending", "filters": {"topic": ["business"]}, "at_least": 3}.
+    """
+
+    project = models.ForeignKey(
+        "programs.Project",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("project"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("contributes to"),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=IndicatorLevel.choices)
+    code = models.SlugField(_("code"))
+    unit = models.CharField(_("unit"), max_length=10, choices=IndicatorUnit.choices)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
+    definition = models.JSONField(_("definition"), default=dict, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["project", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "code"], name="indicator_code_unique_in_project"
+            )
+        ]
+
+
+class Target(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "starts_on", "ends_on"], name="one_target_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="target_period_in_order",
+            ),
+        ]

@@ -1,5 +1,8 @@
 """The demo reproduces the closing report's figures, and loading it twice changes nothing."""
 
+import io
+import json
+
 import pytest
 from django.core.management import call_command
 
@@ -58,6 +61,13 @@ def test_demo_reproduces_the_reports_figures_and_is_idempotent():
     assert set(leaders) == {"village_chief", "ccwc_member"}
     assert leaders["ccwc_member"].village.commune.name_en == "Bakong"
     assert all(p.group_memberships.exists() for p in leaders.values())
+
+    # The report's figures, from its framework, as `manage.py indicators` prints them (issue 4).
+    printed = io.StringIO()
+    call_command("indicators", project="ccdo-elc", period="2022-01:2023-12", stdout=printed)
+    values = {row["code"]: row["value"] for row in json.loads(printed.getvalue())["indicators"]}
+    assert (values["engaged"], values["smart-women"], values["leaders"]) == (2814, 46, 2)
+    assert values["coached"] > 2500 and values["services"] > 2600
 
     call_command("load_demo")
 

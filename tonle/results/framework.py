@@ -1,0 +1,76 @@
+"""Reads of the results framework: every indicator's figure, target and splits for a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from tonle.programs.models import Project
+from tonle.results.indicators import MEASURES, dimensions_of, indicator_split, indicator_value
+from tonle.results.models import Indicator
+
+
+@dataclass
+class IndicatorFigures:
+    indicator: Indicator
+    value: Decimal | int | None = None
+    target: Decimal | None = None
+    splits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    error: str = ""
+
+    @property
+    def progress(self) -> float | None:
+        """Share of the target reached (of the way from the baseline to the target)."""
+        if self.value is None or not self.target:
+            return None
+        span = self.target - self.indicator.baseline
+        return float((Decimal(self.value) - self.indicator.baseline) / span) if span else None
+
+
+def _target(indicator: Indicator, start: dt.date | None, end: dt.date | None) -> Decimal | None:
+    """The target set for exactly this period, else the one for the whole project."""
+    targets = list(indicator.targets.all())
+    for target in targets:
+        if target.starts_on == start and target.ends_on == end:
+            return target.value
+    project = indicator.project
+    for target in targets:
+        if (target.starts_on, target.ends_on) == (project.starts_on, project.ends_on):
+            return target.value
+    return None
+
+
+def framework_figures(
+    *,
+    project: Project,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    split: bool = True,
+) -> list[IndicatorFigures]:
+    """Every indicator of the project, in framework order; a broken one carries its error."""
+    results = []
+    indicators = project.indicators.select_related("project", "parent").prefetch_related("targets")
+    for indicator in indicators:
+        figures = IndicatorFigures(indicator=indicator, target=_target(indicator, start, end))
+        if indicator.definition:
+            try:
+                figures.value = indicator_value(
+                    project=project, definition=indicator.definition, start=start, end=end
+                )
+                if split:
+                    measure = MEASURES[indicator.definition["measure"]]
+                    for dimension in dimensions_of(measure):
+                        figures.splits[dimension] = indicator_split(
+                            project=project, definition=indicator.definition,
+                            dimension=dimension, start=start, end=end,
+                        )  # fmt: skip
+            except ValidationError as broken:
+                figures.error = "; ".join(
+                    " ".join(messages) for messages in broken.message_dict.values()
+                )
+        results.append(figures)
+    return results

@@ -1,0 +1,81 @@
+"""Print every indicator of a project's framework: value, target and splits, as JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tonle.programs.models import Project
+from tonle.results.framework import framework_figures
+
+
+def _month(text: str, *, end: bool) -> dt.date:
+    year, month = (int(part) for part in text.split("-"))
+    first = dt.date(year, month, 1)
+    if not end:
+        return first
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+class Command(BaseCommand):
+    help = "Print the results framework's figures for a period (the numbers the dashboard shows)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--project", required=True, help="project slug")
+        parser.add_argument(
+            "--period", help="YYYY-MM:YYYY-MM; the project's whole period when left out"
+        )
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--no-splits", action="store_true", help="totals only")
+
+    def handle(self, *args: object, **options: object) -> None:
+        project = Project.objects.filter(slug=options["project"]).first()
+        if project is None:
+            raise CommandError(f"No project has the slug {options['project']!r}.")
+        start, end = project.starts_on, project.ends_on
+        if options["period"]:
+            try:
+                first, last = str(options["period"]).split(":")
+                start, end = _month(first, end=False), _month(last, end=True)
+            except ValueError as bad:
+                raise CommandError("--period is YYYY-MM:YYYY-MM, e.g. 2022-01:2023-12") from bad
+        figures = framework_figures(
+            project=project, start=start, end=end, split=not options["no_splits"]
+        )
+        rows = [
+            {
+                "code": f.indicator.code,
+                "level": f.indicator.level,
+                "name": f.indicator.name_en,
+                "unit": f.indicator.unit,
+                "value": None
+                if f.value is None
+                else float(f.value)
+                if not isinstance(f.value, int)
+                else f.value,
+                "target": None if f.target is None else float(f.target),
+                "baseline": float(f.indicator.baseline),
+                "splits": f.splits,
+                "error": f.error,
+            }
+            for f in figures
+        ]
+        if options["format"] == "json":
+            period = {"from": start.isoformat(), "to": end.isoformat()}
+            self.stdout.write(json.dumps({"project": project.slug, "period": period, "indicators": rows},
+                                         ensure_ascii=False, indent=2))  # fmt: skip
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(
+            ["code", "level", "name", "unit", "dimension", "cell", "value", "target", "error"]
+        )
+        for row in rows:
+            writer.writerow([row["code"], row["level"], row["name"], row["unit"], "", "total",
+                             row["value"], row["target"], row["error"]])  # fmt: skip
+            for dimension, cells in row["splits"].items():
+                for cell, value in sorted(cells.items()):
+                    writer.writerow([row["code"], row["level"], row["name"], row["unit"], dimension, cell,
+                                     value, "", ""])  # fmt: skip

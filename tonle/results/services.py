@@ -1,0 +1,128 @@
+"""Writes for the results framework: indicators (checked before saving), their targets, import and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tonle.programs.models import Project
+from tonle.results.indicators import definition_check
+from tonle.results.models import Indicator, IndicatorLevel, IndicatorUnit, Target
+
+FIELDS = (
+    "code",
+    "level",
+    "name_en",
+    "name_km",
+    "unit",
+    "direction",
+    "baseline",
+    "definition",
+    "order",
+)
+
+
+def indicator_save(
+    *, project: Project, parent: Indicator | None = None, **fields: Any
+) -> Indicator:
+    """Create or update (by code) one indicator; a broken definition is refused, part by part."""
+    definition = fields.get("definition") or {}
+    if fields.get("level") != IndicatorLevel.GOAL or definition:
+        measure = definition_check(project=project, definition=definition)
+        fields.setdefault("unit", measure.unit)
+    else:
+        # A goal may be a statement with no figure of its own; its indicators are below it.
+        fields.setdefault("unit", IndicatorUnit.PEOPLE)
+    if parent is not None and parent.project_id != project.pk:
+        raise ValidationError({"parent": _("The parent indicator belongs to another project.")})
+    indicator = Indicator.objects.filter(project=project, code=fields["code"]).first() or Indicator(
+        project=project
+    )
+    for name in FIELDS:
+        if name in fields:
+            setattr(indicator, name, fields[name])
+    indicator.parent = parent
+    indicator.full_clean(exclude=["project", "parent"])
+    with transaction.atomic():
+        indicator.save()
+    return indicator
+
+
+def target_set(
+    *, indicator: Indicator, starts_on: dt.date, ends_on: dt.date, value: Decimal
+) -> Target:
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The period ends before it starts.")})
+    target, _created = Target.objects.update_or_create(
+        indicator=indicator, starts_on=starts_on, ends_on=ends_on, defaults={"value": value}
+    )
+    return target
+
+
+def framework_export(*, project: Project) -> list[dict[str, Any]]:
+    """The framework as plain data (for JSON or YAML): parents before their children."""
+    rows = []
+    for indicator in project.indicators.select_related("parent").prefetch_related("targets"):
+        rows.append(
+            {
+                **{name: getattr(indicator, name) for name in FIELDS},
+                "baseline": str(indicator.baseline),
+                "parent": indicator.parent.code if indicator.parent else None,
+                "targets": [
+                    {
+                        "from": t.starts_on.isoformat(),
+                        "to": t.ends_on.isoformat(),
+                        "value": str(t.value),
+                    }
+                    for t in indicator.targets.all()
+                ],
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def framework_import(*, project: Project, rows: list[dict[str, Any]]) -> list[Indicator]:
+    """Create or update every indicator of the data; one broken indicator stops the whole import."""
+    saved: dict[str, Indicator] = {}
+    for number, row in enumerate(rows, start=1):
+        try:
+            parent_code = row.get("parent")
+            parent = saved.get(parent_code) or (
+                project.indicators.filter(code=parent_code).first() if parent_code else None
+            )
+            if parent_code and parent is None:
+                raise ValidationError(
+                    {"parent": _("No indicator has the code “%(code)s”.") % {"code": parent_code}}
+                )
+            fields = {name: row[name] for name in FIELDS if name in row}
+            indicator = indicator_save(project=project, parent=parent, **fields)
+            for target in row.get("targets", []):
+                target_set(
+                    indicator=indicator,
+                    starts_on=dt.date.fromisoformat(target["from"]),
+                    ends_on=dt.date.fromisoformat(target["to"]),
+                    value=Decimal(str(target["value"])),
+                )
+        except (ValidationError, KeyError, ValueError) as broken:
+            raise ValidationError(
+                _("Indicator %(n)s (%(code)s): %(problem)s")
+                % {"n": number, "code": row.get("code", "?"), "problem": _problem(broken)}
+            ) from broken
+        saved[indicator.code] = indicator
+    return list(saved.values())
+
+
+def _problem(broken: Exception) -> str:
+    if isinstance(broken, ValidationError) and hasattr(broken, "message_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in broken.message_dict.items()
+        )
+    if isinstance(broken, KeyError):
+        return _("“%(part)s” is missing.") % {"part": broken.args[0]}
+    return str(broken)

@@ -1,0 +1,133 @@
+"""Indicators as data: definitions checked part by part, figures exact, splits honest."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tonle.people.tests.factories import ParticipantFactory
+from tonle.programs.models import Attendance
+from tonle.programs.tests.factories import ActivityFactory, TopicFactory
+from tonle.results.framework import framework_figures
+from tonle.results.indicators import definition_check, indicator_split, indicator_value
+from tonle.results.services import framework_export, framework_import, indicator_save, target_set
+from tonle.transport.tests.factories import ContractFactory
+
+
+@pytest.fixture
+def trainings(world):
+    """Two business trainings and a health one; one woman came to all three, one to one."""
+    business = TopicFactory(code="business", name_en="Business")
+    first = ActivityFactory(project=world.project_a, topic=business, date=dt.date(2023, 1, 5))
+    second = ActivityFactory(project=world.project_a, topic=business, date=dt.date(2023, 4, 5))
+    health = ActivityFactory(project=world.project_a, date=dt.date(2023, 4, 9))
+    keen, once = ParticipantFactory.create_batch(2, village=world.village_a)
+    for activity in (first, second, health):
+        Attendance.objects.create(activity=activity, participant=keen)
+    Attendance.objects.create(activity=first, participant=once)
+    return keen, once
+
+
+@pytest.mark.parametrize(
+    ("definition", "part"),
+    [
+        ({"measure": "shoe_sizes"}, "measure"),
+        ({"measure": "people_attending", "filters": {"colour": ["red"]}}, "filters"),
+        ({"measure": "people_attending", "filters": {"topic": ["astrology"]}}, "filters"),
+        ({"measure": "trips", "at_least": 2}, "at_least"),
+        ({"measure": "people_attending", "at_least": 0}, "at_least"),
+        ({"measure": "people_attending", "weight": 3}, "definition"),
+    ],
+)
+def test_a_definition_that_makes_no_sense_is_refused_naming_the_part(
+    world, trainings, definition, part
+):
+    with pytest.raises(ValidationError) as refused:
+        definition_check(project=world.project_a, definition=definition)
+    assert part in refused.value.message_dict
+
+
+def test_a_woman_counts_once_however_often_she_came(world, trainings):
+    everyone = {"measure": "people_attending"}
+    assert indicator_value(project=world.project_a, definition=everyone) == 2
+    assert indicator_value(project=world.project_a, definition={"measure": "activities"}) == 3
+
+
+def test_at_least_counts_women_with_enough_matching_records(world, trainings):
+    two_business = {
+        "measure": "people_attending",
+        "filters": {"topic": ["business"]},
+        "at_least": 2,
+    }
+    assert indicator_value(project=world.project_a, definition=two_business) == 1
+    by_quarter = indicator_split(
+        project=world.project_a, definition=two_business, dimension="quarter"
+    )
+    assert by_quarter == {"2023-Q1": 1, "2023-Q2": 1}
+
+
+def test_splits_of_people_can_add_up_to_more_than_the_total(world, trainings):
+    everyone = {"measure": "people_attending"}
+    quarters = indicator_split(project=world.project_a, definition=everyone, dimension="quarter")
+    assert quarters == {"2023-Q1": 2, "2023-Q2": 1}
+    assert (
+        indicator_value(project=world.project_a, definition=everyone, start=dt.date(2023, 4, 1))
+        == 1
+    )
+
+
+def test_a_sum_of_fares(world):
+    from decimal import Decimal
+
+    from tonle.referrals.tests.factories import ServiceProviderFactory
+    from tonle.transport.services import trip_record
+
+    contract = ContractFactory(project=world.project_a)
+    for km in ("2", "4"):
+        trip_record(by=world.officer_a, contract=contract, date=dt.date(2023, 3, 1), participant=world.woman_a,
+                    from_village=world.village_a, to_provider=ServiceProviderFactory(), distance_km=Decimal(km))  # fmt: skip
+    assert indicator_value(project=world.project_a, definition={"measure": "fares"}) == 9000
+
+
+def test_a_framework_round_trips_through_plain_data(world, trainings):
+    goal = indicator_save(project=world.project_a, code="goal", level="goal", name_en="Women lead")
+    engaged = indicator_save(project=world.project_a, parent=goal, code="engaged", level="outcome",
+                             name_en="Engaged", definition={"measure": "people_attending"})  # fmt: skip
+    target_set(
+        indicator=engaged, starts_on=dt.date(2022, 1, 1), ends_on=dt.date(2030, 12, 31), value=10
+    )
+    exported = framework_export(project=world.project_a)
+
+    world.project_a.indicators.all().delete()
+    framework_import(project=world.project_a, rows=exported)
+
+    assert framework_export(project=world.project_a) == exported
+    (_goal, engaged_figures) = framework_figures(project=world.project_a)
+    assert (engaged_figures.value, engaged_figures.target, engaged_figures.progress) == (2, 10, 0.2)
+    assert engaged_figures.splits["district"] == {str(world.village_a.commune.district_id): 2}
+
+
+def test_an_import_with_a_broken_indicator_changes_nothing_and_says_which(world):
+    rows = [
+        {"code": "engaged", "level": "outcome", "name_en": "Engaged", "definition": {"measure": "people_attending"}},
+        {"code": "bad", "level": "output", "name_en": "Bad", "definition": {"measure": "people_attending",
+                                                                         "filters": {"topic": ["astrology"]}}},
+    ]  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        framework_import(project=world.project_a, rows=rows)
+    assert (
+        "Indicator 2 (bad)" in refused.value.messages[0]
+        and "astrology" in refused.value.messages[0]
+    )
+    assert not world.project_a.indicators.exists()
+
+
+def test_a_broken_definition_shows_as_an_error_on_its_own_figure(world, trainings):
+    indicator_save(project=world.project_a, code="ok", level="output", name_en="OK",
+                   definition={"measure": "people_attending"})  # fmt: skip
+    broken = indicator_save(project=world.project_a, code="was-ok", level="output", name_en="Was OK",
+                            definition={"measure": "people_attending", "filters": {"topic": ["business"]}})  # fmt: skip
+    type(broken).objects.filter(pk=broken.pk).update(definition={"measure": "gone"})
+    ok, was_ok = framework_figures(project=world.project_a)
+    assert ok.value == 2 and not ok.error
+    assert was_ok.value is None and "gone" in was_ok.error
