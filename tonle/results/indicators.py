@@ -328,3 +328,32 @@ def indicator_split(
         rows = rows.annotate(**{name: expression})
     grouped = rows.annotate(_cell=key).values("_cell").annotate(v=_aggregate(measure))
     return {str(row["_cell"]): row["v"] or 0 for row in grouped}
+
+
+def indicator_people(
+    *,
+    project: Project,
+    definition: dict[str, Any],
+    dimension: str | None = None,
+    key: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+):
+    """The women behind a figure of people (all of it, or one cell): as many as the figure."""
+    from tonle.people.models import Participant
+
+    measure, rows = _records(project, definition, start, end)
+    if measure.person is None:
+        raise ValidationError(
+            {"measure": _("%(measure)s counts no people.") % {"measure": measure.code}}
+        )
+    if dimension:
+        cell = _dimension_key(measure, dimension)
+        if cell is None:
+            raise ValidationError({"dimension": _("%(measure)s does not split by %(dimension)s.")
+                                   % {"measure": measure.code, "dimension": dimension}})  # fmt: skip
+        if isinstance(cell, tuple):
+            name, expression, cell = cell
+            rows = rows.annotate(**{name: expression})
+        rows = rows.annotate(_cell=cell).filter(_cell=key)
+    return Participant.objects.filter(pk__in=rows.values(measure.person))

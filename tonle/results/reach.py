@@ -14,11 +14,11 @@ from django.db.models.functions import Cast, Concat, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
-from tonle.geo.models import District, Village
-from tonle.people.ages import UNKNOWN_AGE, age_band_label, age_bands
+from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
-from tonle.programs.models import ActivityType, Attendance, Component, Project
+from tonle.programs.models import Attendance, Project
 from tonle.results.cells import ALL, TOTAL, cell_counts, cell_ids
+from tonle.results.labels import split_labels
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,6 @@ _FOREIGN_KEYS = {
     "community": "activity__village_id",
     "component": "activity__component_id",
     "activity_type": "activity__activity_type_id",
-}
-_LABEL_MODELS = {
-    "district": District,
-    "community": Village,
-    "component": Component,
-    "activity_type": ActivityType,
 }
 
 
@@ -108,22 +102,6 @@ def reach_total(*, project: Project) -> int:
     return cell_counts(project=project).get((TOTAL, ALL), 0)
 
 
-def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
-    if dimension in _LABEL_MODELS:
-        ids = [int(k) for k in keys if k.isdigit()]
-        return {
-            str(obj.pk): obj.name for obj in _LABEL_MODELS[dimension].objects.filter(pk__in=ids)
-        }
-    if dimension == "age_band":
-        return {k: age_band_label(k) for k in keys}
-    return {k: _quarter_label(k) for k in keys}
-
-
-def _quarter_label(key: str) -> str:
-    year, _sep, quarter = key.partition("-Q")
-    return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
-
-
 def _sort_key(dimension: str):
     if dimension == "age_band":
         order = [band.code for band in age_bands()] + [UNKNOWN_AGE]
@@ -142,7 +120,7 @@ def sql_reach_split(*, project: Project, dimension: str) -> dict[str, int]:
 
 
 def _split(dimension: str, counts: dict[str, int]) -> list[Cell]:
-    labels = _labels(dimension, list(counts))
+    labels = split_labels(dimension, list(counts))
     cells = [Cell(key=key, label=labels.get(key, key), count=n) for key, n in counts.items()]
     return sorted(cells, key=_sort_key(dimension))
 
@@ -185,7 +163,7 @@ def sql_reach_people(*, project: Project, dimension: str, key: str) -> QuerySet[
 
 
 def cell_label(*, dimension: str, key: str) -> str:
-    return _labels(dimension, [key]).get(key, key) if dimension != TOTAL else ""
+    return split_labels(dimension, [key]).get(key, key) if dimension != TOTAL else ""
 
 
 def dimension_label(code: str) -> str:

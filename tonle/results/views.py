@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from pyroaring import BitMap
 
@@ -13,7 +17,12 @@ from tonle.accounts.decorators import names_required
 from tonle.groups.models import GroupMembership
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
+from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
+from tonle.results.framework import framework_figures
+from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
+from tonle.results.indicators import indicator_people
+from tonle.results.labels import split_labels
 from tonle.results.reach import (
     DIMENSIONS,
     cell_label,
@@ -113,5 +122,94 @@ def people_behind(request: HttpRequest, slug: str, dimension: str, key: str) -> 
             "withheld": figure - len(ids),
             "dimension_label": label,
             "cell_label": cell_label(dimension=dimension, key=key),
+        },
+    )
+
+
+def _period(request: HttpRequest, project: Project) -> tuple[dt.date, dt.date]:
+    """The period asked for (?from=YYYY-MM-DD&to=...), else the project's whole period."""
+    try:
+        start = (
+            dt.date.fromisoformat(request.GET.get("from", ""))
+            if request.GET.get("from")
+            else project.starts_on
+        )
+        end = (
+            dt.date.fromisoformat(request.GET.get("to", ""))
+            if request.GET.get("to")
+            else project.ends_on
+        )
+    except ValueError as bad:
+        raise Http404 from bad
+    return start, end
+
+
+@require_GET
+@login_required
+def framework(request: HttpRequest, slug: str) -> HttpResponse:
+    """The results framework: each indicator against its target, with its splits."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    start, end = _period(request, project)
+    figures = framework_figures(project=project, start=start, end=end)
+    for item in figures:
+        item.tables = [
+            {"code": code, "label": INDICATOR_DIMENSIONS[code], "cells": _labelled(code, cells)}
+            for code, cells in item.splits.items()
+        ]
+    return render(
+        request,
+        "results/framework.html",
+        {
+            "project": project,
+            "figures": figures,
+            "start": start,
+            "end": end,
+            "drill": request.user.may_see_names,
+        },
+    )
+
+
+def _labelled(dimension: str, cells: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(key, label, value) for a split, labelled like the reach dashboard's."""
+    labels = split_labels(dimension, list(cells))
+    return sorted(
+        ((key, labels.get(key, key), value) for key, value in cells.items()), key=lambda c: c[0]
+    )
+
+
+@require_GET
+@names_required
+def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The women behind an indicator's figure, or behind one cell of its splits."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    indicator = get_object_or_404(project.indicators, code=code)
+    start, end = _period(request, project)
+    dimension, key = request.GET.get("dimension") or None, request.GET.get("key")
+    try:
+        behind = indicator_people(
+            project=project,
+            definition=indicator.definition,
+            dimension=dimension,
+            key=key,
+            start=start,
+            end=end,
+        )
+    except ValidationError as broken:
+        raise Http404 from broken
+    figure = behind.count()
+    visible = participants_visible_to(user=request.user).filter(pk__in=behind.values("pk"))
+    page = Paginator(visible.select_related("village").order_by("id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "results/people.html",
+        {
+            "project": project,
+            "page": page,
+            "figure": figure,
+            "withheld": figure - page.paginator.count,
+            "dimension_label": indicator.name,
+            "cell_label": split_labels(dimension, [key]).get(key, key) if dimension else "",
         },
     )

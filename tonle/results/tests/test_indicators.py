@@ -131,3 +131,23 @@ def test_a_broken_definition_shows_as_an_error_on_its_own_figure(world, training
     ok, was_ok = framework_figures(project=world.project_a)
     assert ok.value == 2 and not ok.error
     assert was_ok.value is None and "gone" in was_ok.error
+
+
+def test_the_framework_page_shows_each_figure_and_the_women_behind_it(client, world, trainings):
+    from django.urls import reverse
+
+    indicator_save(project=world.project_a, code="engaged", level="outcome", name_en="Engaged",
+                   definition={"measure": "people_attending"})  # fmt: skip
+    client.force_login(world.officer_a)
+    page = client.get(reverse("results-framework", args=[world.project_a.slug]))
+    assert page.status_code == 200
+    (item,) = page.context["figures"]
+    assert item.value == 2
+    people = reverse("results-indicator-people", args=[world.project_a.slug, "engaged"])
+    assert client.get(people).context["figure"] == 2
+    drill = client.get(people, {"dimension": "quarter", "key": "2023-Q2"})
+    assert drill.context["figure"] == len(drill.context["page"].object_list) == 1
+    client.force_login(world.donor)
+    donor_page = client.get(reverse("results-framework", args=[world.project_a.slug]))
+    assert donor_page.status_code == 200 and people not in donor_page.content.decode()
+    assert client.get(people).status_code == 403
