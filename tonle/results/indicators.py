@@ -48,7 +48,10 @@ class Filter:
     """A filter a definition may use: the ORM path it applies to, and the values it accepts."""
 
     path: str
-    values: Callable[[Project], set[str]]
+    choices: Callable[[Project], list[tuple[str, str]]]  # (value, what the reader calls it)
+
+    def values(self, project: Project) -> set[str]:
+        return {value for value, _label in self.choices(project)}
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,16 @@ class Measure:
         return "riel" if self.summed else "people" if self.person else "records"
 
 
-def _codes(model: type[Model], **where: Any) -> Callable[[Project], set[str]]:
-    return lambda project: set(model.objects.filter(**where).values_list("code", flat=True))
+def _codes(model: type[Model]) -> Callable[[Project], list[tuple[str, str]]]:
+    return lambda project: [(obj.code, obj.name) for obj in model.objects.all()]
 
 
-def _choices(choices: Any) -> Callable[[Project], set[str]]:
-    return lambda project: {str(value) for value in choices.values}
+def _choices(choices: Any) -> Callable[[Project], list[tuple[str, str]]]:
+    return lambda project: [(str(value), str(label)) for value, label in choices.choices]
 
 
-def _components(project: Project) -> set[str]:
-    return set(Component.objects.filter(project=project).values_list("code", flat=True))
+def _components(project: Project) -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in Component.objects.filter(project=project)]
 
 
 _ACTIVITY_FILTERS = {
@@ -88,7 +91,7 @@ _ACTIVITY_FILTERS = {
 
 
 def _prefixed(prefix: str, filters: dict[str, Filter]) -> dict[str, Filter]:
-    return {name: Filter(f"{prefix}{f.path}", f.values) for name, f in filters.items()}
+    return {name: Filter(f"{prefix}{f.path}", f.choices) for name, f in filters.items()}
 
 
 MEASURES = {

@@ -6,22 +6,27 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 from pyroaring import BitMap
 
 from tonle.accounts.decorators import names_required
+from tonle.accounts.models import Role
 from tonle.groups.models import GroupMembership
+from tonle.lib.forms import add_service_errors
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
+from tonle.results.forms import IndicatorForm
 from tonle.results.framework import framework_figures
 from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
-from tonle.results.indicators import indicator_people
+from tonle.results.indicators import MEASURES, indicator_people
 from tonle.results.labels import split_labels
 from tonle.results.reach import (
     DIMENSIONS,
@@ -31,6 +36,7 @@ from tonle.results.reach import (
     reach_ids,
     reach_total,
 )
+from tonle.results.services import indicator_save, target_set
 
 PAGE_SIZE = 200
 
@@ -165,6 +171,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "start": start,
             "end": end,
             "drill": request.user.may_see_names,
+            "may_edit": request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR},
         },
     )
 
@@ -212,4 +219,69 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
             "dimension_label": indicator.name,
             "cell_label": split_labels(dimension, [key]).get(key, key) if dimension else "",
         },
+    )
+
+
+def _framework_editor(request: HttpRequest, slug: str) -> Project:
+    """The framework is edited by the M&E manager (and administrators); others are refused."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    if (
+        request.user.role not in {Role.ME_MANAGER, Role.ADMINISTRATOR}
+        and not request.user.is_superuser
+    ):
+        raise PermissionDenied
+    return project
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+    """Define an indicator, or change one: what it counts, its filters, its target."""
+    project = _framework_editor(request, slug)
+    indicator = get_object_or_404(project.indicators, code=code) if code else None
+    definition = indicator.definition if indicator else {}
+    wanted = request.POST.get("measure") or request.GET.get("measure") or definition.get("measure")
+    measure = MEASURES.get(wanted or "people_attending", MEASURES["people_attending"])
+    initial = {}
+    if indicator:
+        target = indicator.targets.filter(
+            starts_on=project.starts_on, ends_on=project.ends_on
+        ).first()
+        initial = {
+            "name_en": indicator.name_en, "name_km": indicator.name_km, "code": indicator.code,
+            "level": indicator.level, "parent": indicator.parent_id, "direction": indicator.direction,
+            "baseline": indicator.baseline, "target": target.value if target else None,
+            "at_least": definition.get("at_least"),
+            **{f"filter_{k}": v for k, v in (definition.get("filters") or {}).items()},
+        }  # fmt: skip
+    if request.method == "POST" and "save" not in request.POST:
+        # Another measure was chosen: show its filters with everything typed so far.
+        initial = {k: request.POST.getlist(k) if k.startswith("filter_") else request.POST.get(k)
+                   for k in request.POST if k != "csrfmiddlewaretoken"}  # fmt: skip
+    saving = request.method == "POST" and "save" in request.POST
+    form = IndicatorForm(
+        request.POST if saving else None, initial=initial, project=project, measure=measure
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                saved = indicator_save(
+                    project=project, parent=data["parent"], code=data["code"], level=data["level"],
+                    name_en=data["name_en"], name_km=data["name_km"], direction=data["direction"],
+                    baseline=data["baseline"], definition=form.definition(), unit=measure.unit,
+                )  # fmt: skip
+                if data["target"] is not None:
+                    target_set(indicator=saved, starts_on=project.starts_on, ends_on=project.ends_on,
+                               value=data["target"])  # fmt: skip
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+        else:
+            return redirect(
+                f"{reverse('results-framework', args=[project.slug])}#indicator-{saved.code}"
+            )
+    return render(
+        request,
+        "results/indicator_form.html",
+        {"project": project, "form": form, "indicator": indicator},
     )

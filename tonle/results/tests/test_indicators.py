@@ -151,3 +151,51 @@ def test_the_framework_page_shows_each_figure_and_the_women_behind_it(client, wo
     donor_page = client.get(reverse("results-framework", args=[world.project_a.slug]))
     assert donor_page.status_code == 200 and people not in donor_page.content.decode()
     assert client.get(people).status_code == 403
+
+
+def test_an_me_manager_defines_an_indicator_in_the_browser_and_sees_it_with_its_target(
+    client, world, trainings
+):
+    from django.urls import reverse
+
+    client.force_login(world.manager)
+    url = reverse("results-indicator-new", args=[world.project_a.slug])
+    chosen = client.post(
+        url, {"measure": "people_attending", "name_en": "Keen on business", "choose": "1"}
+    )
+    assert "filter_topic" in chosen.context["form"].fields
+    assert chosen.context["form"].initial["name_en"] == "Keen on business"  # nothing typed is lost
+
+    saved = client.post(url, {"save": "1", "measure": "people_attending", "name_en": "Keen on business",
+                              "code": "business-2", "level": "output", "direction": "increase",
+                              "baseline": "0", "target": "5", "filter_topic": ["business"], "at_least": "2"})  # fmt: skip
+
+    assert saved.status_code == 302
+    (item,) = client.get(reverse("results-framework", args=[world.project_a.slug])).context[
+        "figures"
+    ]
+    assert (item.value, item.target) == (1, 5)
+    assert item.indicator.definition == {"measure": "people_attending", "filters": {"topic": ["business"]},
+                                         "at_least": 2}  # fmt: skip
+
+
+def test_a_definition_the_service_refuses_is_shown_on_the_form(client, world, trainings):
+    from django.urls import reverse
+
+    client.force_login(world.manager)
+    url = reverse("results-indicator-new", args=[world.project_a.slug])
+    response = client.post(url, {"save": "1", "measure": "people_attending", "name_en": "X", "code": "x",
+                                 "level": "output", "direction": "increase", "baseline": "0",
+                                 "filter_topic": ["astrology"]})  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not world.project_a.indicators.exists()
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "donor", "mentor"])
+def test_only_managers_edit_the_framework(client, world, persona):
+    from django.urls import reverse
+
+    client.force_login(getattr(world, persona))
+    assert (
+        client.get(reverse("results-indicator-new", args=[world.project_a.slug])).status_code == 403
+    )
