@@ -21,6 +21,8 @@ class IndicatorFigures:
     target: Decimal | None = None
     splits: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: str = ""
+    suppressed: bool = False  # too small to show to those who see no names
+    tables: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def progress(self) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -37,6 +38,7 @@ from tonle.results.reach import (
     reach_total,
 )
 from tonle.results.services import indicator_save, target_set
+from tonle.results.suppression import hidden_cells, too_small
 
 PAGE_SIZE = 200
 
@@ -52,22 +54,28 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         .distinct()
         .count()
     )
-    splits = [
-        {
-            "dimension": d,
-            "cells": figures.splits[d.code],
-            "max": max((c.count for c in figures.splits[d.code]), default=0),
-        }
-        for d in DIMENSIONS
-    ]
+    names = request.user.may_see_names
+    splits = []
+    for d in DIMENSIONS:
+        cells = figures.splits[d.code]
+        hidden = set() if names else hidden_cells([c.count for c in cells])
+        splits.append(
+            {
+                "dimension": d,
+                "cells": [
+                    replace(c, count=None) if i in hidden else c for i, c in enumerate(cells)
+                ],
+                "max": max((c.count for c in cells), default=0),
+            }
+        )
     return render(
         request,
         "results/dashboard.html",
         {
             "project": project,
-            "total": figures.total,
+            "total": figures.total if names or not too_small(figures.total) else None,
             "splits": splits,
-            "smart_women": smart_women,
+            "smart_women": smart_women if names or not too_small(smart_women) else None,
             "communities": project.communities.count(),
             "drill": request.user.may_see_names,
         },
@@ -157,11 +165,18 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_get_for_user(user=request.user, slug=slug)
     start, end = _period(request, project)
     figures = framework_figures(project=project, start=start, end=end)
+    names = request.user.may_see_names
     for item in figures:
         item.tables = [
-            {"code": code, "label": INDICATOR_DIMENSIONS[code], "cells": _labelled(code, cells)}
+            {
+                "code": code,
+                "label": INDICATOR_DIMENSIONS[code],
+                "cells": _labelled(code, cells, names),
+            }
             for code, cells in item.splits.items()
         ]
+        if not names and item.indicator.unit == "people" and too_small(item.value):
+            item.value, item.suppressed = None, True
     return render(
         request,
         "results/framework.html",
@@ -176,12 +191,16 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _labelled(dimension: str, cells: dict[str, Any]) -> list[tuple[str, str, Any]]:
-    """(key, label, value) for a split, labelled like the reach dashboard's."""
+def _labelled(dimension: str, cells: dict[str, Any], names: bool) -> list[tuple[str, str, Any]]:
+    """(key, label, value) for a split; small cells hidden (None) from who sees no names."""
     labels = split_labels(dimension, list(cells))
-    return sorted(
+    rows = sorted(
         ((key, labels.get(key, key), value) for key, value in cells.items()), key=lambda c: c[0]
     )
+    hidden = set() if names else hidden_cells([value for _key, _label, value in rows])
+    return [
+        (key, label, None if i in hidden else value) for i, (key, label, value) in enumerate(rows)
+    ]
 
 
 @require_GET

@@ -199,3 +199,15 @@ def test_only_managers_edit_the_framework(client, world, persona):
     assert (
         client.get(reverse("results-indicator-new", args=[world.project_a.slug])).status_code == 403
     )
+
+
+def test_donors_see_the_framework_without_small_figures(client, world, trainings):
+    from django.urls import reverse
+
+    indicator_save(project=world.project_a, code="engaged", level="outcome", name_en="Engaged",
+                   definition={"measure": "people_attending"})  # fmt: skip
+    client.force_login(world.donor)
+    page = client.get(reverse("results-framework", args=[world.project_a.slug]))
+    (item,) = page.context["figures"]
+    assert item.value is None and item.suppressed
+    assert all(value is None for table in item.tables for _k, _l, value in table["cells"])
