@@ -76,3 +76,46 @@ def framework_figures(
                 )
         results.append(figures)
     return results
+
+
+def _number(value: Decimal | int | None) -> float | int | None:
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == int(value) else float(value)
+
+
+def framework_records(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
+    """Each indicator as plain data (JSON): what the command prints and the page shows."""
+    return [
+        {
+            "code": f.indicator.code,
+            "level": f.indicator.level,
+            "name": f.indicator.name_en,
+            "name_km": f.indicator.name_km,
+            "unit": f.indicator.unit,
+            "value": _number(f.value),
+            "target": _number(f.target),
+            "baseline": _number(f.indicator.baseline),
+            "splits": {
+                d: {k: _number(v) for k, v in cells.items()} for d, cells in f.splits.items()
+            },
+            "error": f.error,
+        }
+        for f in figures
+    ]
+
+
+CSV_HEADER = ["code", "level", "name", "unit", "dimension", "cell", "value", "target", "error"]
+
+
+def framework_table(figures: list[IndicatorFigures]) -> list[list[Any]]:
+    """One row per figure and per cell of its splits: the CSV and spreadsheet export."""
+    rows = []
+    for record in framework_records(figures):
+        head = [record["code"], record["level"], record["name"], record["unit"]]
+        rows.append([*head, "", "total", record["value"], record["target"], record["error"]])
+        for dimension, cells in record["splits"].items():
+            rows.extend(
+                [*head, dimension, cell, value, "", ""] for cell, value in sorted(cells.items())
+            )
+    return rows

@@ -211,3 +211,60 @@ def test_donors_see_the_framework_without_small_figures(client, world, trainings
     (item,) = page.context["figures"]
     assert item.value is None and item.suppressed
     assert all(value is None for table in item.tables for _k, _l, value in table["cells"])
+
+
+def test_the_framework_exports_the_same_figures_as_csv_and_xlsx_and_not_to_donors(
+    client, world, trainings
+):
+    import csv
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    indicator_save(project=world.project_a, code="engaged", level="outcome", name_en="Engaged",
+                   definition={"measure": "people_attending"})  # fmt: skip
+    url = reverse("results-framework", args=[world.project_a.slug])
+    client.force_login(world.officer_a)
+    text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][:7] == ["engaged", "outcome", "Engaged", "people", "", "total", "2"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert [c.value for c in book.active[2]][:7] == [
+        "engaged",
+        "outcome",
+        "Engaged",
+        "people",
+        None,
+        "total",
+        2,
+    ]
+    client.force_login(world.donor)
+    assert client.get(url, {"format": "csv"}).status_code == 403
+
+
+def test_a_framework_goes_out_as_yaml_and_comes_back_and_a_broken_file_is_refused(
+    world, trainings, tmp_path
+):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    indicator_save(project=world.project_a, code="engaged", level="outcome", name_en="Engaged",
+                   name_km="បានចូលរួម", definition={"measure": "people_attending"})  # fmt: skip
+    exported = io.StringIO()
+    call_command("framework", "export", project=world.project_a.slug, stdout=exported)
+    path = tmp_path / "framework.yaml"
+    path.write_text(exported.getvalue(), encoding="utf-8")
+    assert "បានចូលរួម" in exported.getvalue()
+
+    call_command(
+        "framework", "import", str(path), project=world.project_b.slug, stdout=io.StringIO()
+    )
+
+    assert world.project_b.indicators.get().definition == {"measure": "people_attending"}
+    path.write_text(
+        exported.getvalue().replace("people_attending", "people_dancing"), encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match="people_dancing"):
+        call_command("framework", "import", str(path), project=world.project_b.slug)

@@ -9,7 +9,12 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tonle.programs.models import Project
-from tonle.results.framework import framework_figures
+from tonle.results.framework import (
+    CSV_HEADER,
+    framework_figures,
+    framework_records,
+    framework_table,
+)
 
 
 def _month(text: str, *, end: bool) -> dt.date:
@@ -45,37 +50,12 @@ class Command(BaseCommand):
         figures = framework_figures(
             project=project, start=start, end=end, split=not options["no_splits"]
         )
-        rows = [
-            {
-                "code": f.indicator.code,
-                "level": f.indicator.level,
-                "name": f.indicator.name_en,
-                "unit": f.indicator.unit,
-                "value": None
-                if f.value is None
-                else float(f.value)
-                if not isinstance(f.value, int)
-                else f.value,
-                "target": None if f.target is None else float(f.target),
-                "baseline": float(f.indicator.baseline),
-                "splits": f.splits,
-                "error": f.error,
-            }
-            for f in figures
-        ]
+        rows = framework_records(figures)
         if options["format"] == "json":
             period = {"from": start.isoformat(), "to": end.isoformat()}
             self.stdout.write(json.dumps({"project": project.slug, "period": period, "indicators": rows},
                                          ensure_ascii=False, indent=2))  # fmt: skip
             return
         writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(
-            ["code", "level", "name", "unit", "dimension", "cell", "value", "target", "error"]
-        )
-        for row in rows:
-            writer.writerow([row["code"], row["level"], row["name"], row["unit"], "", "total",
-                             row["value"], row["target"], row["error"]])  # fmt: skip
-            for dimension, cells in row["splits"].items():
-                for cell, value in sorted(cells.items()):
-                    writer.writerow([row["code"], row["level"], row["name"], row["unit"], dimension, cell,
-                                     value, "", ""])  # fmt: skip
+        writer.writerow(CSV_HEADER)
+        writer.writerows(framework_table(figures))
