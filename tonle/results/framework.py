@@ -10,8 +10,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from tonle.programs.models import Project
-from tonle.results.indicators import MEASURES, dimensions_of, indicator_split, indicator_value
-from tonle.results.models import Indicator
+from tonle.results.indicators import (
+    MEASURES,
+    dimensions_of,
+    indicator_people,
+    indicator_split,
+    indicator_value,
+)
+from tonle.results.models import Indicator, PeriodLock
 
 
 @dataclass
@@ -22,6 +28,7 @@ class IndicatorFigures:
     splits: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: str = ""
     suppressed: bool = False  # too small to show to those who see no names
+    frozen: dict[str, Any] | None = None  # the figure as reported when its period was locked
     tables: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -119,3 +126,19 @@ def framework_table(figures: list[IndicatorFigures]) -> list[list[Any]]:
                 [*head, dimension, cell, value, "", ""] for cell, value in sorted(cells.items())
             )
     return rows
+
+
+def lock_compare(*, figures: list[IndicatorFigures], lock: PeriodLock) -> None:
+    """Put each locked figure beside today's, with who was added or removed since."""
+    for item in figures:
+        frozen = lock.figures.get(item.indicator.code)
+        if frozen is None:
+            continue
+        item.frozen = {"value": Decimal(frozen["value"]), "added": 0, "removed": 0}
+        if frozen["ids"] is not None and not item.error:
+            now = set(
+                indicator_people(project=lock.project, definition=item.indicator.definition,
+                                 start=lock.starts_on, end=lock.ends_on).values_list("pk", flat=True)
+            )  # fmt: skip
+            then = set(frozen["ids"])
+            item.frozen.update(added=len(now - then), removed=len(then - now))

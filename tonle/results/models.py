@@ -123,3 +123,36 @@ class Target(models.Model):
                 name="target_period_in_order",
             ),
         ]
+
+
+class PeriodLock(models.Model):
+    """A reporting period whose figures were frozen: each indicator's value and the ids behind it.
+
+    Records can still change afterwards (a late sheet, a merge); the reported figures do not,
+    and the framework page shows what changed since, for review.
+    """
+
+    project = models.ForeignKey(
+        "programs.Project",
+        on_delete=models.CASCADE,
+        related_name="period_locks",
+        verbose_name=_("project"),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    locked_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("locked by")
+    )
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    # {code: {"value": n, "ids": [participant ids] or None}}
+    figures = models.JSONField(_("frozen figures"))
+
+    class Meta:
+        verbose_name = _("locked period")
+        verbose_name_plural = _("locked periods")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "starts_on", "ends_on"], name="one_lock_per_period"
+            )
+        ]

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tonle.accounts.models import User
 from tonle.programs.models import Project
-from tonle.results.indicators import definition_check
-from tonle.results.models import Indicator, IndicatorLevel, IndicatorUnit, Target
+from tonle.results.framework import framework_figures
+from tonle.results.indicators import MEASURES, definition_check, indicator_people
+from tonle.results.models import Indicator, IndicatorLevel, IndicatorUnit, PeriodLock, Target
 
 FIELDS = (
     "code",
@@ -126,3 +128,25 @@ def _problem(broken: Exception) -> str:
     if isinstance(broken, KeyError):
         return _("“%(part)s” is missing.") % {"part": broken.args[0]}
     return str(broken)
+
+
+def period_lock(*, by: User, project: Project, starts_on: dt.date, ends_on: dt.date) -> PeriodLock:
+    """Freeze every indicator's figure of the period, with the ids of the women behind it."""
+    if PeriodLock.objects.filter(project=project, starts_on=starts_on, ends_on=ends_on).exists():
+        raise ValidationError({"starts_on": _("This period is already locked.")})
+    frozen = {}
+    for item in framework_figures(project=project, start=starts_on, end=ends_on, split=False):
+        definition = item.indicator.definition
+        if item.value is None:
+            continue
+        ids = None
+        if MEASURES[definition["measure"]].person:
+            people = indicator_people(
+                project=project, definition=definition, start=starts_on, end=ends_on
+            )
+            ids = sorted(people.values_list("pk", flat=True))
+        frozen[item.indicator.code] = {"value": str(item.value), "ids": ids}
+    with transaction.atomic():
+        return PeriodLock.objects.create(
+            project=project, starts_on=starts_on, ends_on=ends_on, locked_by=by, figures=frozen
+        )

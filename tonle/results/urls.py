@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/", views.dashboard, name="results-dashboard"),
     path("<slug:slug>/reach-badge/", views.reach_badge, name="results-reach-badge"),
     path("<slug:slug>/framework/", views.framework, name="results-framework"),
+    path("<slug:slug>/framework/lock/", views.framework_lock, name="results-framework-lock"),
     path("<slug:slug>/indicators/new/", views.indicator_edit, name="results-indicator-new"),
     path(
         "<slug:slug>/indicators/<slug:code>/edit/",

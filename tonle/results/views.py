@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 import xlsxwriter
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,22 +17,23 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
 from tonle.accounts.decorators import names_required
 from tonle.accounts.models import Role
 from tonle.groups.models import GroupMembership
-from tonle.lib.forms import add_service_errors
+from tonle.lib.forms import add_service_errors, error_text
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
 from tonle.results.forms import IndicatorForm
-from tonle.results.framework import CSV_HEADER, framework_figures, framework_table
+from tonle.results.framework import CSV_HEADER, framework_figures, framework_table, lock_compare
 from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
 from tonle.results.indicators import MEASURES, indicator_people
 from tonle.results.labels import split_labels
+from tonle.results.models import PeriodLock
 from tonle.results.reach import (
     DIMENSIONS,
     cell_label,
@@ -40,7 +42,7 @@ from tonle.results.reach import (
     reach_ids,
     reach_total,
 )
-from tonle.results.services import indicator_save, target_set
+from tonle.results.services import indicator_save, period_lock, target_set
 from tonle.results.suppression import hidden_cells, too_small
 
 PAGE_SIZE = 200
@@ -169,6 +171,13 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
     start, end = _period(request, project)
     figures = framework_figures(project=project, start=start, end=end)
     names = request.user.may_see_names
+    lock = (
+        PeriodLock.objects.filter(project=project, starts_on=start, ends_on=end)
+        .select_related("locked_by")
+        .first()
+    )
+    if lock:
+        lock_compare(figures=figures, lock=lock)
     wanted = request.GET.get("format")
     if wanted in {"csv", "xlsx"}:
         # The exports hold every cell, small ones too: for those who may see the records.
@@ -196,8 +205,22 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "end": end,
             "drill": request.user.may_see_names,
             "may_edit": request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR},
+            "lock": lock,
         },
     )
+
+
+@require_POST
+@login_required
+def framework_lock(request: HttpRequest, slug: str) -> HttpResponse:
+    """Freeze the figures of the period on the page (M&E manager)."""
+    project = _framework_editor(request, slug)
+    start, end = _period(request, project)
+    try:
+        period_lock(by=request.user, project=project, starts_on=start, ends_on=end)
+    except ValidationError as refused:
+        messages.error(request, error_text(refused))
+    return redirect(f"{reverse('results-framework', args=[project.slug])}?from={start}&to={end}")
 
 
 def _labelled(dimension: str, cells: dict[str, Any], names: bool) -> list[tuple[str, str, Any]]:

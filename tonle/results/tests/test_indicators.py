@@ -268,3 +268,38 @@ def test_a_framework_goes_out_as_yaml_and_comes_back_and_a_broken_file_is_refuse
     )
     with pytest.raises(CommandError, match="people_dancing"):
         call_command("framework", "import", str(path), project=world.project_b.slug)
+
+
+def test_a_locked_period_keeps_its_figures_and_shows_what_changed_since(client, world, trainings):
+    from django.urls import reverse
+
+    from tonle.results.models import PeriodLock
+
+    indicator_save(project=world.project_a, code="engaged", level="outcome", name_en="Engaged",
+                   definition={"measure": "people_attending"})  # fmt: skip
+    url = reverse("results-framework", args=[world.project_a.slug])
+    period = {"from": "2023-01-01", "to": "2023-12-31"}
+    client.force_login(world.officer_a)
+    assert (
+        client.post(
+            reverse("results-framework-lock", args=[world.project_a.slug])
+            + "?from=2023-01-01&to=2023-12-31"
+        ).status_code
+        == 403
+    )
+    client.force_login(world.manager)
+    client.post(
+        reverse("results-framework-lock", args=[world.project_a.slug])
+        + "?from=2023-01-01&to=2023-12-31"
+    )
+    lock = PeriodLock.objects.get()
+    assert lock.figures["engaged"]["value"] == "2" and len(lock.figures["engaged"]["ids"]) == 2
+
+    late = ParticipantFactory(village=world.village_a)  # a sheet that came in late
+    Attendance.objects.create(activity=world.project_a.activities.first(), participant=late)
+
+    (item,) = client.get(url, period).context["figures"]
+    assert item.value == 3
+    assert (item.frozen["value"], item.frozen["added"], item.frozen["removed"]) == (2, 1, 0)
+    lock.refresh_from_db()
+    assert lock.figures["engaged"]["value"] == "2"  # the reported figure never changes
