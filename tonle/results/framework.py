@@ -30,6 +30,7 @@ class IndicatorFigures:
     suppressed: bool = False  # too small to show to those who see no names
     frozen: dict[str, Any] | None = None  # the figure as reported when its period was locked
     tables: list[dict[str, Any]] = field(default_factory=list)
+    trend: list[tuple[str, Any, int]] = field(default_factory=list)  # the quarters, as a chart
 
     @property
     def progress(self) -> float | None:

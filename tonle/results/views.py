@@ -195,6 +195,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         if not names and item.indicator.unit == "people" and too_small(item.value):
             item.value, item.suppressed = None, True
+        item.trend = _trend(item.tables)
     return render(
         request,
         "results/framework.html",
@@ -221,6 +222,16 @@ def framework_lock(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as refused:
         messages.error(request, error_text(refused))
     return redirect(f"{reverse('results-framework', args=[project.slug])}?from={start}&to={end}")
+
+
+def _trend(tables: list[dict[str, Any]]) -> list[tuple[str, Any, int]]:
+    """The quarterly split as columns of a chart: (label, value, height in % of the highest)."""
+    quarters = next((t["cells"] for t in tables if t["code"] == "quarter"), [])
+    highest = max((value or 0 for _key, _label, value in quarters), default=0)
+    return [
+        (label, value, round(100 * (value or 0) / highest) if highest else 0)
+        for _key, label, value in quarters
+    ]
 
 
 def _labelled(dimension: str, cells: dict[str, Any], names: bool) -> list[tuple[str, str, Any]]:
