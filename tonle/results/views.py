@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import replace
 from typing import Any
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from tonle.accounts.decorators import names_required
 from tonle.accounts.models import Role
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
+from tonle.lib.spreadsheets import xlsx_response
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import Project
@@ -98,6 +97,24 @@ def reach_badge(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _people_page(
+    request: HttpRequest, project: Project, page: Any, figure: int, what: str, cell: str
+) -> HttpResponse:
+    """The list of women behind a figure; those outside the reader's scope are counted, not named."""
+    return render(
+        request,
+        "results/people.html",
+        {
+            "project": project,
+            "page": page,
+            "figure": figure,
+            "withheld": figure - page.paginator.count,
+            "dimension_label": what,
+            "cell_label": cell,
+        },
+    )
+
+
 class _PeopleByIds:
     """The people of a set of ids, page by page, in the order they were registered."""
 
@@ -131,17 +148,8 @@ def people_behind(request: HttpRequest, slug: str, dimension: str, key: str) -> 
     if not request.user.sees_every_project:
         ids &= BitMap(participants_visible_to(user=request.user).values_list("id", flat=True))
     page = Paginator(_PeopleByIds(ids), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "results/people.html",
-        {
-            "project": project,
-            "page": page,
-            "figure": figure,
-            "withheld": figure - len(ids),
-            "dimension_label": label,
-            "cell_label": cell_label(dimension=dimension, key=key),
-        },
+    return _people_page(
+        request, project, page, figure, label, cell_label(dimension=dimension, key=key)
     )
 
 
@@ -270,18 +278,8 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
     page = Paginator(visible.select_related("village").order_by("id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "results/people.html",
-        {
-            "project": project,
-            "page": page,
-            "figure": figure,
-            "withheld": figure - page.paginator.count,
-            "dimension_label": indicator.name,
-            "cell_label": split_labels(dimension, [key]).get(key, key) if dimension else "",
-        },
-    )
+    label = split_labels(dimension, [key]).get(key, key) if dimension else ""
+    return _people_page(request, project, page, figure, indicator.name, label)
 
 
 def _framework_editor(request: HttpRequest, slug: str) -> Project:
@@ -363,21 +361,7 @@ def _framework_export(
         writer.writerow(CSV_HEADER)
         writer.writerows(rows)
         return response
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("indicators")
-    bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
-    sheet.write_row(0, 0, CSV_HEADER, bold)
-    for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, row)
-    sheet.freeze_panes(1, 0)
-    sheet.set_column(0, 1, 12)
-    sheet.set_column(2, 2, 48)
-    sheet.set_column(3, 8, 12)
-    book.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return xlsx_response(
+        filename=f"{name}.xlsx", sheet_name="indicators", headers=CSV_HEADER, rows=rows,
+        widths=[12, 12, 48, 12, 12, 12, 12, 12, 12],
+    )  # fmt: skip

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from tonle.accounts.decorators import editor_required
 from tonle.accounts.models import AccessAction, Role
 from tonle.accounts.services import access_log
 from tonle.lib.forms import error_text
+from tonle.lib.spreadsheets import xlsx_response
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.people.recording import record_for_person
@@ -25,7 +24,7 @@ from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.selectors import referrals_visible_to
 from tonle.transport.forms import PaidForm, TripForm
 from tonle.transport.models import Contract, Driver, DriverPayment, Trip
-from tonle.transport.selectors import driver_month, driver_months, drivers_visible_to
+from tonle.transport.selectors import Statement, driver_month, driver_months, drivers_visible_to
 from tonle.transport.services import payment_approve, payment_mark_paid, trip_record
 
 
@@ -124,41 +123,19 @@ def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
     )  # fmt: skip
 
 
-def _statement_xlsx(driver: Driver, result: object) -> HttpResponse:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet(result.month.strftime("%Y-%m"))
-    bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
-    money = book.add_format({"num_format": "#,##0"})
-    headers = [
-        _("date"),
-        _("woman"),
-        _("from village"),
-        _("to (service provider)"),
-        _("distance (km)"),
-        _("fare (riel)"),
-    ]
-    sheet.write_row(0, 0, headers, bold)
-    for row, trip in enumerate(result.trips, start=1):
-        sheet.write_row(row, 0, [trip.date.isoformat(), trip.participant.display_name, trip.from_village.name,
-                                 trip.to_provider.name, float(trip.distance_km or 0)])  # fmt: skip
-        sheet.write_number(row, 5, trip.fare, money)
-    total_row = len(result.trips) + 1
-    sheet.write(total_row, 4, _("Total"), bold)
-    sheet.write_number(total_row, 5, result.total, money)
-    sheet.freeze_panes(1, 0)
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(1, 3, 28)
-    sheet.set_column(4, 5, 14)
-    book.close()
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="statement-{driver.pk}-{result.month:%Y-%m}.xlsx"'
-    )
-    return response
+def _statement_xlsx(driver: Driver, result: Statement) -> HttpResponse:
+    headers = [_("date"), _("woman"), _("from village"), _("to (service provider)"), _("distance (km)"),
+               _("fare (riel)")]  # fmt: skip
+    rows = [
+        [trip.date.isoformat(), trip.participant.display_name, trip.from_village.name,
+         trip.to_provider.name, float(trip.distance_km or 0), trip.fare]
+        for trip in result.trips
+    ]  # fmt: skip
+    rows.append(["", "", "", "", _("Total"), result.total])
+    return xlsx_response(
+        filename=f"statement-{driver.pk}-{result.month:%Y-%m}.xlsx", sheet_name=f"{result.month:%Y-%m}",
+        headers=headers, rows=rows, widths=[12, 28, 28, 28, 14, 14], money_columns=[5],
+    )  # fmt: skip
 
 
 @require_POST
