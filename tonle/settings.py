@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.contrib.postgres",
     "django_htmx",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",

@@ -4,7 +4,6 @@ SQLite has no such index; there the search walks the key's ordinary index (see
 participant_search), which is fast enough at the sizes one field office keeps.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 FIELDS = ["name_km_key", "name_latin_key", "phone_key"]
@@ -16,6 +15,9 @@ def _on_postgres(schema_editor) -> bool:
 
 def create_indexes(apps, schema_editor) -> None:
     if _on_postgres(schema_editor):
+        # Not django.contrib.postgres's TrigramExtension: its reverse queries pg_extension
+        # on every database, SQLite included. Undoing leaves the extension for others.
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for field in FIELDS:
             schema_editor.execute(
                 f"CREATE INDEX IF NOT EXISTS people_participant_{field}_trgm "
@@ -32,7 +34,4 @@ def drop_indexes(apps, schema_editor) -> None:
 class Migration(migrations.Migration):
     dependencies = [("people", "0001_initial")]
 
-    operations = [
-        TrigramExtension(),
-        migrations.RunPython(create_indexes, drop_indexes),
-    ]
+    operations = [migrations.RunPython(create_indexes, drop_indexes)]
