@@ -6,6 +6,7 @@ from tonle.programs.models import Project
 from tonle.results.services import framework_import
 
 WHOLE = {"from": "2022-01-01", "to": "2023-12-31"}
+WOMEN = {"sex": ["F"]}  # the report counts women and girls
 LEADERSHIP = ["village_chief", "commune_council", "ccwc_member"]
 
 FRAMEWORK = [
@@ -17,19 +18,19 @@ FRAMEWORK = [
     {"code": "engaged", "level": "outcome", "parent": "goal", "order": 2,
      "name_en": "Women and girls engaged in the project's activities",
      "name_km": "ស្ត្រី និងក្មេងស្រីដែលបានចូលរួមក្នុងសកម្មភាពគម្រោង",
-     "definition": {"measure": "people_attending"}, "targets": [{**WHOLE, "value": 2500}]},
+     "definition": {"measure": "people_attending", "filters": WOMEN}, "targets": [{**WHOLE, "value": 2500}]},
     {"code": "smart-women", "level": "output", "parent": "engaged", "order": 3,
      "name_en": "Smart Women formed in the project communities",
      "name_km": "ស្ត្រីឆ្លាតវៃដែលបានបង្កើតនៅក្នុងសហគមន៍គម្រោង",
      "definition": {"measure": "smart_women"}, "targets": [{**WHOLE, "value": 42}]},
     {"code": "coached", "level": "output", "parent": "engaged", "order": 4,
      "name_en": "Women coached or mentored", "name_km": "ស្ត្រីដែលបានទទួលការបង្វឹក ឬការណែនាំ",
-     "definition": {"measure": "people_supported", "filters": {"kind": ["coaching", "mentoring"]}},
+     "definition": {"measure": "people_supported", "filters": {"kind": ["coaching", "mentoring"], **WOMEN}},
      "targets": [{**WHOLE, "value": 2400}]},
     {"code": "services", "level": "output", "parent": "engaged", "order": 5,
      "name_en": "Women helped to ID cards and other services",
      "name_km": "ស្ត្រីដែលបានទទួលជំនួយក្នុងការទទួលបានអត្តសញ្ញាណប័ណ្ណ និងសេវាផ្សេងៗ",
-     "definition": {"measure": "people_served"}, "targets": [{**WHOLE, "value": 2400}]},
+     "definition": {"measure": "people_served", "filters": WOMEN}, "targets": [{**WHOLE, "value": 2400}]},
     {"code": "id-cards", "level": "output", "parent": "services", "order": 6,
      "name_en": "Women who obtained a national ID card", "name_km": "ស្ត្រីដែលបានទទួលអត្តសញ្ញាណប័ណ្ណ",
      "definition": {"measure": "people_served", "filters": {"service": ["national_id"]}},

@@ -80,4 +80,5 @@ FILTER_LABELS = {
     "service": _("service"),
     "status": _("status"),
     "role": _("role"),
+    "sex": _("sex"),
 }

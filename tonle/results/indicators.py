@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from tonle.cases.models import CaseKind, Session
 from tonle.groups.models import GroupMembership, GroupRole
 from tonle.outcomes.models import Milestone, MilestoneKind
 from tonle.people.ages import UNKNOWN_AGE, age_bands
+from tonle.people.models import Sex
 from tonle.programs.models import Activity, ActivityType, Attendance, Component, Project, Topic
 from tonle.referrals.models import Referral, ReferralStatus, ServiceDelivery, ServiceKind
 from tonle.transport.models import Trip
@@ -98,7 +99,7 @@ MEASURES = {
     m.code: m
     for m in [
         Measure(
-            "people_attending", gettext_lazy("Women and girls who took part in activities"),
+            "people_attending", gettext_lazy("People who took part in activities"),
             lambda p: Attendance.objects.filter(activity__project=p), "activity__date",
             "participant_id", "activity__village", filters=_prefixed("activity__", _ACTIVITY_FILTERS),
             activity="activity__",
@@ -113,7 +114,7 @@ MEASURES = {
             "group__village", filters={"role": Filter("role", _choices(GroupRole))},
         ),
         Measure(
-            "people_supported", gettext_lazy("Women coached, mentored or counselled (with a session)"),
+            "people_supported", gettext_lazy("People coached, mentored or counselled (with a session)"),
             lambda p: Session.objects.filter(case__project=p), "date", "case__participant_id",
             "case__participant__village", filters={"kind": Filter("case__kind", _choices(CaseKind))},
         ),
@@ -123,7 +124,7 @@ MEASURES = {
             filters={"kind": Filter("case__kind", _choices(CaseKind))},
         ),
         Measure(
-            "people_served", gettext_lazy("Women who received a service"),
+            "people_served", gettext_lazy("People who received a service"),
             lambda p: ServiceDelivery.objects.filter(project=p), "delivered_on", "participant_id",
             "participant__village", filters={"service": Filter("kind", _choices(ServiceKind))},
         ),
@@ -142,17 +143,28 @@ MEASURES = {
             "date", None, "from_village", summed="fare",
         ),
         Measure(
-            "people_milestone", gettext_lazy("Women who reached a milestone"),
+            "people_milestone", gettext_lazy("People who reached a milestone"),
             lambda p: Milestone.objects.filter(project=p), "date", "participant_id",
             "participant__village", filters={"kind": Filter("kind", _choices(MilestoneKind))},
         ),
         Measure(
-            "case_people", gettext_lazy("Women with a case opened"),
+            "case_people", gettext_lazy("People with a case opened"),
             lambda p: SupportCase.objects.filter(project=p), "opened_on", "participant_id",
             "participant__village", filters={"kind": Filter("kind", _choices(CaseKind))},
         ),
     ]
 }  # fmt: skip
+
+
+def _with_sex(measure: Measure) -> Measure:
+    """Every measure of people can be narrowed to women and girls (or any sex)."""
+    if measure.person is None:
+        return measure
+    path = measure.person.removesuffix("_id") + "__sex"
+    return replace(measure, filters={**measure.filters, "sex": Filter(path, _choices(Sex))})
+
+
+MEASURES = {code: _with_sex(measure) for code, measure in MEASURES.items()}
 
 # How a figure splits. Person dimensions need a measure of people; place ones a place.
 DIMENSIONS = {

@@ -303,3 +303,13 @@ def test_a_locked_period_keeps_its_figures_and_shows_what_changed_since(client, 
     assert (item.frozen["value"], item.frozen["added"], item.frozen["removed"]) == (2, 1, 0)
     lock.refresh_from_db()
     assert lock.figures["engaged"]["value"] == "2"  # the reported figure never changes
+
+
+def test_a_measure_of_people_narrows_to_women_and_girls(world, trainings):
+    from tonle.people.models import Sex
+
+    man = ParticipantFactory(village=world.village_a, sex=Sex.MALE)
+    Attendance.objects.create(activity=world.project_a.activities.first(), participant=man)
+    assert indicator_value(project=world.project_a, definition={"measure": "people_attending"}) == 3
+    women = {"measure": "people_attending", "filters": {"sex": ["F"]}}
+    assert indicator_value(project=world.project_a, definition=women) == 2
