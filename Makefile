@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-browser postgres bench bench-support bench-sheet clean
+        lint test-sqlite test-postgres test-browser postgres bench bench-support bench-grid bench-sheet clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -87,6 +87,9 @@ bench:
 
 bench-support:
 	$(BIN)/python bench/support_lists.py
+
+bench-grid:
+	$(BIN)/python bench/grid.py
 
 bench-sheet:
 	$(BIN)/python bench/sheet_apply.py
