@@ -17,19 +17,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Case,
     CharField,
     Count,
     F,
-    IntegerField,
     Model,
-    Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractQuarter, ExtractYear
+from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,10 +33,10 @@ from tonle.cases.models import Case as SupportCase
 from tonle.cases.models import CaseKind, Session
 from tonle.groups.models import GroupMembership, GroupRole
 from tonle.outcomes.models import Milestone, MilestoneKind
-from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Sex
 from tonle.programs.models import Activity, ActivityType, Attendance, Component, Project, Topic
 from tonle.referrals.models import Referral, ReferralStatus, ServiceDelivery, ServiceKind
+from tonle.results.expressions import AGE, age_band_key, quarter_key
 from tonle.transport.models import Trip
 
 
@@ -283,17 +279,8 @@ def _dimension_key(measure: Measure, dimension: str) -> Any:
     if dimension == "disability" and measure.person:
         return Cast(F(_person_path(measure, "has_disability")), CharField())
     if dimension == "age_band" and measure.person:
-        age = Cast(ExtractYear(measure.date), IntegerField()) - F(
-            _person_path(measure, "birth_year")
-        )
-        whens = [
-            When(
-                Q(_age__gte=b.low) if b.high is None else Q(_age__gte=b.low, _age__lte=b.high),
-                then=Value(b.code),
-            )
-            for b in age_bands()
-        ]
-        return ("_age", age, Case(*whens, default=Value(UNKNOWN_AGE), output_field=CharField()))
+        age, band = age_band_key(date=measure.date, birth_year=_person_path(measure, "birth_year"))
+        return (AGE, age, band)
     if dimension in {"component", "activity_type"}:
         return (
             None
@@ -304,12 +291,7 @@ def _dimension_key(measure: Measure, dimension: str) -> Any:
     if dimension == "year":
         return year
     if dimension == "quarter":
-        return Concat(
-            year,
-            Value("-Q"),
-            Cast(ExtractQuarter(measure.date), CharField()),
-            output_field=CharField(),
-        )
+        return quarter_key(measure.date)
     if dimension == "month":
         return Concat(
             year,

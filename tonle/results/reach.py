@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat, ExtractQuarter, ExtractYear
+from django.db.models import CharField, Count, F, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
@@ -18,6 +18,7 @@ from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import Attendance, Project
 from tonle.results.cells import ALL, TOTAL, cell_counts, cell_ids
+from tonle.results.expressions import AGE, age_band_key, quarter_key
 from tonle.results.labels import split_labels
 
 
@@ -56,39 +57,16 @@ class ReachFigures:
     splits: dict[str, list[Cell]] = field(default_factory=dict)
 
 
-def _age_band_key() -> Case:
-    # Age in the year of the activity: the age a girl reached that year, the way the NGO
-    # counts girls from a year of birth when no exact birthday is known. A woman who turned
-    # 18 during the project is counted in both bands she was in.
-    age = Cast(ExtractYear("activity__date"), IntegerField()) - F("participant__birth_year")
-    whens = []
-    for band in age_bands():
-        condition = (
-            Q(_age__gte=band.low)
-            if band.high is None
-            else Q(_age__gte=band.low, _age__lte=band.high)
-        )
-        whens.append(When(condition, then=Value(band.code)))
-    return age, Case(*whens, default=Value(UNKNOWN_AGE), output_field=CharField())
-
-
 def _keyed(project: Project, dimension: str) -> QuerySet[Attendance]:
     """The project's attendances of women and girls, each with the key of its cell in `dimension`."""
     rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
     if dimension in _FOREIGN_KEYS:
         return rows.annotate(_key=Cast(F(_FOREIGN_KEYS[dimension]), CharField()))
     if dimension == "quarter":
-        return rows.annotate(
-            _key=Concat(
-                Cast(ExtractYear("activity__date"), CharField()),
-                Value("-Q"),
-                Cast(ExtractQuarter("activity__date"), CharField()),
-                output_field=CharField(),
-            )
-        )
+        return rows.annotate(_key=quarter_key("activity__date"))
     if dimension == "age_band":
-        age, band = _age_band_key()
-        return rows.annotate(_age=age).annotate(_key=band)
+        age, band = age_band_key(date="activity__date", birth_year="participant__birth_year")
+        return rows.annotate(**{AGE: age}).annotate(_key=band)
     raise ValueError(f"unknown dimension {dimension!r}")
 
 
