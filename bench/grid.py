@@ -35,9 +35,8 @@ from common import (
 )
 from registry_and_reach import (
     ATTENDEES_PER_ACTIVITY,
-    DEFAULT_ATTENDANCES,
-    DEFAULT_PEOPLE,
     PROJECT_SLUG,
+    add_size_options,
 )
 from registry_and_reach import benchmark as registry_benchmark
 
@@ -59,14 +58,7 @@ class GridBenchmark(Benchmark):
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = bench_parser(__doc__)
-    parser.add_argument("--people", type=int, default=DEFAULT_PEOPLE)
-    parser.add_argument("--attendances", type=int, default=DEFAULT_ATTENDANCES)
-    parser.add_argument(
-        "--activities",
-        type=int,
-        default=None,
-        help=f"default: attendances / {ATTENDEES_PER_ACTIVITY} (20,000 at full size)",
-    )
+    add_size_options(parser)
     parser.add_argument(
         "--repeat", type=int, default=3, help="timed runs of each app query (after a warm-up)"
     )

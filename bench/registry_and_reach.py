@@ -62,8 +62,8 @@ MISSING_LATIN = ["Vuthy", "Rithy", "Bunthoeun", "Sovannara"]
 MISSING_KHMER = ["វុទ្ធី", "ឫទ្ធី", "ប៊ុនធឿន", "សុវណ្ណារ៉ា"]
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = bench_parser(__doc__)
+def add_size_options(parser: argparse.ArgumentParser) -> None:
+    """The sizes of the registry data; the grid bench reads the same data, so asks the same."""
     parser.add_argument("--people", type=int, default=DEFAULT_PEOPLE)
     parser.add_argument("--attendances", type=int, default=DEFAULT_ATTENDANCES)
     parser.add_argument(
@@ -72,6 +72,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help=f"default: attendances / {ATTENDEES_PER_ACTIVITY} (20,000 at full size)",
     )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = bench_parser(__doc__)
+    add_size_options(parser)
     parser.add_argument("--reach-repeat", type=int, default=3, help="timed runs of reach_figures")
     parser.add_argument(
         "--sql-reach",
