@@ -37,6 +37,11 @@ class User(AbstractUser):
 
     @property
     def sees_every_project(self) -> bool:
+        return self.is_manager
+
+    @property
+    def is_manager(self) -> bool:
+        """Administrators and M&E managers: they define indicators, lock periods, approve payments."""
         return self.is_superuser or self.role in {Role.ADMINISTRATOR, Role.ME_MANAGER}
 
     @property

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pyroaring import BitMap
 
 from tonle.accounts.decorators import names_required
-from tonle.accounts.models import Role
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
 from tonle.lib.spreadsheets import xlsx_response
@@ -213,7 +212,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "start": start,
             "end": end,
             "drill": request.user.may_see_names,
-            "may_edit": request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR},
+            "may_edit": request.user.is_manager,
             "lock": lock,
         },
     )
@@ -285,10 +284,7 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
 def _framework_editor(request: HttpRequest, slug: str) -> Project:
     """The framework is edited by the M&E manager (and administrators); others are refused."""
     project = project_get_for_user(user=request.user, slug=slug)
-    if (
-        request.user.role not in {Role.ME_MANAGER, Role.ADMINISTRATOR}
-        and not request.user.is_superuser
-    ):
+    if not request.user.is_manager:
         raise PermissionDenied
     return project
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required
-from tonle.accounts.models import AccessAction, Role
+from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.lib.forms import error_text
 from tonle.lib.spreadsheets import xlsx_response
@@ -34,7 +34,7 @@ def _driver(request: HttpRequest, driver_id: int) -> Driver:
 
 def _may_approve(request: HttpRequest) -> bool:
     """Approving a statement and paying it belong to the managers, not to field officers."""
-    return request.user.role in {Role.ME_MANAGER, Role.ADMINISTRATOR}
+    return request.user.is_manager
 
 
 def _approver_only(request: HttpRequest) -> None:
