@@ -9,8 +9,7 @@ be listed. Cells are derived data: `reach_rebuild` makes them from SQL at any ti
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection, transaction
@@ -22,13 +21,11 @@ from pyroaring import BitMap
 from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import Activity, Attendance, Project
+from tonle.results.bitmaps import band_indexes, bitmaps_by_key, changed_since, last_history_id
 from tonle.results.models import ReachCell, ReachState
 
 TOTAL = "total"
 ALL = "all"
-# History rows younger than this are read again at the next refresh: on PostgreSQL a
-# transaction can commit a lower history id after a higher one was already read.
-REREAD_WINDOW = dt.timedelta(seconds=60)
 _CHUNK = 100_000
 _ID_CHUNK = 500
 
@@ -86,15 +83,6 @@ def _key_text(dimension: str, value: int) -> str:
     return str(value)
 
 
-def _group(keys: np.ndarray, people: np.ndarray) -> Iterable[tuple[int, BitMap]]:
-    pairs = np.unique((keys.astype(np.int64) << 32) | people.astype(np.int64))
-    keys, people = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
-    starts = np.flatnonzero(np.diff(keys)) + 1
-    for key_run, people_run in zip(np.split(keys, starts), np.split(people, starts), strict=True):
-        if len(key_run):
-            yield int(key_run[0]), BitMap(people_run)
-
-
 def _cells_from(activities: _Activities, rows: np.ndarray) -> Cells:
     cells: Cells = {}
     if not len(rows):
@@ -103,18 +91,11 @@ def _cells_from(activities: _Activities, rows: np.ndarray) -> Cells:
     people, born = rows[:, 1], rows[:, 2]
     cells[(TOTAL, ALL)] = BitMap(np.unique(people).astype(np.uint32))
     for dimension, keys in activities.by_dimension.items():
-        for key, ids in _group(keys[at], people):
+        for key, ids in bitmaps_by_key(keys[at], people):
             cells[(dimension, _key_text(dimension, key))] = ids
     # Age in the year of the activity, as the SQL of reach.py counts it.
-    ages = activities.years[at] - born
-    band_index = np.full(len(rows), -1, dtype=np.int64)
     bands = age_bands()
-    for index, band in enumerate(bands):
-        inside = (born > 0) & (ages >= band.low)
-        if band.high is not None:
-            inside &= ages <= band.high
-        band_index[inside] = index
-    for index, ids in _group(band_index + 1, people):
+    for index, ids in bitmaps_by_key(band_indexes(activities.years[at], born) + 1, people):
         cells[("age_band", bands[index - 1].code if index else UNKNOWN_AGE)] = ids
     return cells
 
@@ -127,15 +108,10 @@ def _cell(project: Project, dimension: str, key: str, ids: BitMap) -> ReachCell:
 
 
 def _marks() -> dict[str, int]:
-    def last(model: type) -> int:
-        return (
-            model.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
-        )
-
     return {
-        "attendance_mark": last(Attendance),
-        "activity_mark": last(Activity),
-        "participant_mark": last(Participant),
+        "attendance_mark": last_history_id(Attendance),
+        "activity_mark": last_history_id(Activity),
+        "participant_mark": last_history_id(Participant),
     }
 
 
@@ -156,44 +132,25 @@ def reach_rebuild(*, project: Project) -> ReachState:
     return state
 
 
-def _changes_since(state: ReachState, project: Project) -> tuple[set[int], dict[str, int]]:
+def _changes_since(state: ReachState) -> tuple[set[int], dict[str, int]]:
     """Participants whose cells may have changed, and the marks to keep afterwards."""
-    settled = timezone.now() - REREAD_WINDOW
-    affected: set[int] = set()
-    marks = {}
-
-    def read(
-        mark_name: str, rows: Iterable[tuple[int, dt.datetime, int]], on_row: Callable
-    ) -> None:
-        mark = getattr(state, mark_name)
-        for history_id, history_date, value in rows:
-            on_row(value)
-            if history_date <= settled:
-                mark = max(mark, history_id)
-        marks[mark_name] = mark
-
-    attendance = Attendance.history.filter(history_id__gt=state.attendance_mark)
-    read(
-        "attendance_mark",
-        attendance.values_list("history_id", "history_date", "participant_id"),
-        affected.add,
+    attendances, attendance_mark = changed_since(Attendance, state.attendance_mark)
+    participants, participant_mark = changed_since(Participant, state.participant_mark)
+    moved, activity_mark = changed_since(Activity, state.activity_mark)
+    affected = participants | set(
+        Attendance.history.filter(id__in=attendances).values_list("participant_id", flat=True)
     )
-    participants = Participant.history.filter(history_id__gt=state.participant_mark)
-    read(
-        "participant_mark",
-        participants.values_list("history_id", "history_date", "id"),
-        affected.add,
-    )
-    ever_here = Activity.history.filter(project_id=project.pk).values("id")
-    activities = Activity.history.filter(history_id__gt=state.activity_mark, id__in=ever_here)
-    moved: set[int] = set()
-    read("activity_mark", activities.values_list("history_id", "history_date", "id"), moved.add)
     if moved:
         affected.update(
             Attendance.objects.filter(activity_id__in=moved).values_list(
                 "participant_id", flat=True
             )
         )
+    marks = {
+        "attendance_mark": attendance_mark,
+        "activity_mark": activity_mark,
+        "participant_mark": participant_mark,
+    }
     return affected, marks
 
 
@@ -203,7 +160,7 @@ def reach_refresh(*, project: Project) -> ReachState:
         state = ReachState.objects.select_for_update().filter(project=project).first()
         if state is None:
             return reach_rebuild(project=project)
-        affected, marks = _changes_since(state, project)
+        affected, marks = _changes_since(state)
         if affected:
             _apply(project, BitMap(affected))
         for name, value in marks.items():

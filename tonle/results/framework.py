@@ -10,13 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from tonle.programs.models import Project
-from tonle.results.indicators import (
-    MEASURES,
-    dimensions_of,
-    indicator_people,
-    indicator_split,
-    indicator_value,
-)
+from tonle.results.grid import figure_and_splits, figure_ids
+from tonle.results.indicators import definition_check, dimensions_of
 from tonle.results.models import Indicator, PeriodLock
 
 
@@ -68,16 +63,11 @@ def framework_figures(
         figures = IndicatorFigures(indicator=indicator, target=_target(indicator, start, end))
         if indicator.definition:
             try:
-                figures.value = indicator_value(
-                    project=project, definition=indicator.definition, start=start, end=end
-                )
-                if split:
-                    measure = MEASURES[indicator.definition["measure"]]
-                    for dimension in dimensions_of(measure):
-                        figures.splits[dimension] = indicator_split(
-                            project=project, definition=indicator.definition,
-                            dimension=dimension, start=start, end=end,
-                        )  # fmt: skip
+                measure = definition_check(project=project, definition=indicator.definition)
+                figures.value, figures.splits = figure_and_splits(
+                    project=project, definition=indicator.definition,
+                    dimensions=dimensions_of(measure) if split else (), start=start, end=end,
+                )  # fmt: skip
             except ValidationError as broken:
                 figures.error = "; ".join(
                     " ".join(messages) for messages in broken.message_dict.values()
@@ -138,8 +128,8 @@ def lock_compare(*, figures: list[IndicatorFigures], lock: PeriodLock) -> None:
         item.frozen = {"value": Decimal(frozen["value"]), "added": 0, "removed": 0}
         if frozen["ids"] is not None and not item.error:
             now = set(
-                indicator_people(project=lock.project, definition=item.indicator.definition,
-                                 start=lock.starts_on, end=lock.ends_on).values_list("pk", flat=True)
+                figure_ids(project=lock.project, definition=item.indicator.definition,
+                           start=lock.starts_on, end=lock.ends_on)
             )  # fmt: skip
             then = set(frozen["ids"])
             item.frozen.update(added=len(now - then), removed=len(then - now))

@@ -10,20 +10,23 @@ and is refused, part by part, when it names what does not exist.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
     Model,
+    Q,
     QuerySet,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Concat, ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
@@ -162,6 +165,8 @@ def _with_sex(measure: Measure) -> Measure:
 
 MEASURES = {code: _with_sex(measure) for code, measure in MEASURES.items()}
 
+DISABLED, NOT_DISABLED = "yes", "no"
+
 # How a figure splits. Person dimensions need a measure of people; place ones a place.
 DIMENSIONS = {
     "district": gettext_lazy("District"),
@@ -221,9 +226,10 @@ def definition_check(*, project: Project, definition: dict[str, Any]) -> Measure
     return measure
 
 
-def _records(
-    project: Project, definition: dict[str, Any], start: dt.date | None, end: dt.date | None
-):
+def indicator_records(
+    *, project: Project, definition: dict[str, Any], start: dt.date | None, end: dt.date | None
+) -> tuple[Measure, QuerySet]:
+    """The definition's measure and the records it counts in the period (SQL, the truth)."""
     measure = definition_check(project=project, definition=definition)
     rows = measure.records(project)
     for name, values in (definition.get("filters") or {}).items():
@@ -256,7 +262,7 @@ def indicator_value(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Decimal | int:
-    measure, rows = _records(project, definition, start, end)
+    measure, rows = indicator_records(project=project, definition=definition, start=start, end=end)
     value = rows.aggregate(v=_aggregate(measure))["v"]
     return value or 0
 
@@ -277,7 +283,9 @@ def _dimension_key(measure: Measure, dimension: str) -> Any:
     if dimension == "sex" and measure.person:
         return F(_person_path(measure, "sex"))
     if dimension == "disability" and measure.person:
-        return Cast(F(_person_path(measure, "has_disability")), CharField())
+        # Spelt out: a cast boolean reads "1" on SQLite and "true" on PostgreSQL.
+        disabled = Q(**{_person_path(measure, "has_disability"): True})
+        return Case(When(disabled, then=Value(DISABLED)), default=Value(NOT_DISABLED))
     if dimension == "age_band" and measure.person:
         age, band = age_band_key(date=measure.date, birth_year=_person_path(measure, "birth_year"))
         return (AGE, age, band)
@@ -306,24 +314,44 @@ def dimensions_of(measure: Measure) -> list[str]:
     return [code for code in DIMENSIONS if _dimension_key(measure, code) is not None]
 
 
+def dimensions_check(*, measure: Measure, dimensions: Iterable[str]) -> None:
+    """Refuse a split by a dimension the measure's records do not have."""
+    for dimension in dimensions:
+        if _dimension_key(measure, dimension) is None:
+            raise ValidationError({"dimension": _("%(measure)s does not split by %(dimension)s.")
+                                   % {"measure": measure.code, "dimension": dimension}})  # fmt: skip
+
+
+def _keyed(measure: Measure, rows: QuerySet, dimension: str, name: str) -> QuerySet:
+    """The rows annotated with their key in `dimension` as `name`."""
+    dimensions_check(measure=measure, dimensions=[dimension])
+    key = _dimension_key(measure, dimension)
+    if isinstance(key, tuple):
+        age, expression, key = key
+        rows = rows.annotate(**{age: expression})
+    return rows.annotate(**{name: key})
+
+
+def _where(measure: Measure, rows: QuerySet, where: dict[str, str] | None) -> QuerySet:
+    """Only the records in the cell with these keys, e.g. {"district": "12", "quarter": "2023-Q1"}."""
+    for number, (dimension, key) in enumerate((where or {}).items()):
+        rows = _keyed(measure, rows, dimension, f"_in{number}").filter(**{f"_in{number}": key})
+    return rows
+
+
 def indicator_split(
     *,
     project: Project,
     definition: dict[str, Any],
     dimension: str,
+    where: dict[str, str] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> dict[str, Any]:
     """The figure in each cell of one dimension; cells of people can add up to more than the total."""
-    measure, rows = _records(project, definition, start, end)
-    key = _dimension_key(measure, dimension)
-    if key is None:
-        raise ValidationError({"dimension": _("%(measure)s does not split by %(dimension)s.")
-                               % {"measure": measure.code, "dimension": dimension}})  # fmt: skip
-    if isinstance(key, tuple):
-        name, expression, key = key
-        rows = rows.annotate(**{name: expression})
-    grouped = rows.annotate(_cell=key).values("_cell").annotate(v=_aggregate(measure))
+    measure, rows = indicator_records(project=project, definition=definition, start=start, end=end)
+    rows = _keyed(measure, _where(measure, rows, where), dimension, "_cell")
+    grouped = rows.values("_cell").annotate(v=_aggregate(measure))
     return {str(row["_cell"]): row["v"] or 0 for row in grouped}
 
 
@@ -331,26 +359,17 @@ def indicator_people(
     *,
     project: Project,
     definition: dict[str, Any],
-    dimension: str | None = None,
-    key: str | None = None,
+    where: dict[str, str] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ):
     """The women behind a figure of people (all of it, or one cell): as many as the figure."""
     from tonle.people.models import Participant
 
-    measure, rows = _records(project, definition, start, end)
+    measure, rows = indicator_records(project=project, definition=definition, start=start, end=end)
     if measure.person is None:
         raise ValidationError(
             {"measure": _("%(measure)s counts no people.") % {"measure": measure.code}}
         )
-    if dimension:
-        cell = _dimension_key(measure, dimension)
-        if cell is None:
-            raise ValidationError({"dimension": _("%(measure)s does not split by %(dimension)s.")
-                                   % {"measure": measure.code, "dimension": dimension}})  # fmt: skip
-        if isinstance(cell, tuple):
-            name, expression, cell = cell
-            rows = rows.annotate(**{name: expression})
-        rows = rows.annotate(_cell=cell).filter(_cell=key)
+    rows = _where(measure, rows, where)
     return Participant.objects.filter(pk__in=rows.values(measure.person))

@@ -11,6 +11,7 @@ from tonle.geo.models import Commune, District, Village
 from tonle.people.ages import age_band_label
 from tonle.people.models import Sex
 from tonle.programs.models import ActivityType, Component
+from tonle.results.indicators import DISABLED, NOT_DISABLED
 
 _MODELS = {
     "district": District,
@@ -40,7 +41,6 @@ def split_labels(dimension: str, keys: list[str]) -> dict[str, str]:
     if dimension == "sex":
         return {k: str(Sex(k).label) if k in Sex.values else k for k in keys}
     if dimension == "disability":
-        names = {"True": _("with a disability"), "1": _("with a disability"),
-                 "False": _("without a disability"), "0": _("without a disability")}  # fmt: skip
+        names = {DISABLED: _("with a disability"), NOT_DISABLED: _("without a disability")}
         return {k: str(names.get(k, k)) for k in keys}
     return {k: _period_label(dimension, k) for k in keys}

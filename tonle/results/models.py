@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
@@ -155,4 +157,30 @@ class PeriodLock(models.Model):
             models.UniqueConstraint(
                 fields=["project", "starts_on", "ends_on"], name="one_lock_per_period"
             )
+        ]
+
+
+class IndicatorGrid(models.Model):
+    """The precomputed people of one indicator definition: a bitmap per fine cell (grid.py).
+
+    Derived data, like the reach cells: rebuilt from SQL at any time, caught up from the
+    history tables on each read. `stamp` is a hash of the definition and the age bands.
+    """
+
+    project = models.ForeignKey(
+        "programs.Project", on_delete=models.CASCADE, related_name="indicator_grids"
+    )
+    stamp = models.CharField(max_length=64)
+    definition = models.JSONField()
+    marks = models.JSONField(default=dict)  # the last history id read of each source
+    data = models.BinaryField()  # the serialized grid
+    cells = models.PositiveIntegerField(default=0)
+    # A new value at each change, so a process knows whether the grid it holds is current.
+    revision = models.UUIDField(default=uuid.uuid4)
+    built_at = models.DateTimeField()
+    caught_up_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "stamp"], name="one_grid_per_definition")
         ]

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from tonle.accounts.models import User
 from tonle.programs.models import Project
 from tonle.results.framework import framework_figures
-from tonle.results.indicators import MEASURES, definition_check, indicator_people
+from tonle.results.grid import figure_ids
+from tonle.results.indicators import MEASURES, definition_check
 from tonle.results.models import Indicator, IndicatorLevel, IndicatorUnit, PeriodLock, Target
 
 FIELDS = (
@@ -141,10 +142,9 @@ def period_lock(*, by: User, project: Project, starts_on: dt.date, ends_on: dt.d
             continue
         ids = None
         if MEASURES[definition["measure"]].person:
-            people = indicator_people(
-                project=project, definition=definition, start=starts_on, end=ends_on
+            ids = list(
+                figure_ids(project=project, definition=definition, start=starts_on, end=ends_on)
             )
-            ids = sorted(people.values_list("pk", flat=True))
         frozen[item.indicator.code] = {"value": str(item.value), "ids": ids}
     with transaction.atomic():
         return PeriodLock.objects.create(

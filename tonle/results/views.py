@@ -28,8 +28,9 @@ from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
 from tonle.results.forms import IndicatorForm
 from tonle.results.framework import CSV_HEADER, framework_figures, framework_table, lock_compare
+from tonle.results.grid import figure_ids
 from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
-from tonle.results.indicators import MEASURES, indicator_people
+from tonle.results.indicators import MEASURES
 from tonle.results.labels import split_labels
 from tonle.results.models import PeriodLock
 from tonle.results.reach import (
@@ -97,9 +98,13 @@ def reach_badge(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _people_page(
-    request: HttpRequest, project: Project, page: Any, figure: int, what: str, cell: str
+    request: HttpRequest, project: Project, ids: BitMap, what: str, cell: str
 ) -> HttpResponse:
     """The list of women behind a figure; those outside the reader's scope are counted, not named."""
+    figure = len(ids)
+    if not request.user.sees_every_project:
+        ids &= BitMap(participants_visible_to(user=request.user).values_list("id", flat=True))
+    page = Paginator(_PeopleByIds(ids), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "results/people.html",
@@ -143,13 +148,7 @@ def people_behind(request: HttpRequest, slug: str, dimension: str, key: str) -> 
         label = dimension_label(dimension)
     except (ValueError, StopIteration) as unknown:
         raise Http404 from unknown
-    figure = len(ids)
-    if not request.user.sees_every_project:
-        ids &= BitMap(participants_visible_to(user=request.user).values_list("id", flat=True))
-    page = Paginator(_PeopleByIds(ids), PAGE_SIZE).get_page(request.GET.get("page"))
-    return _people_page(
-        request, project, page, figure, label, cell_label(dimension=dimension, key=key)
-    )
+    return _people_page(request, project, ids, label, cell_label(dimension=dimension, key=key))
 
 
 def _period(request: HttpRequest, project: Project) -> tuple[dt.date, dt.date]:
@@ -262,23 +261,17 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
     start, end = _period(request, project)
     dimension, key = request.GET.get("dimension") or None, request.GET.get("key")
     try:
-        behind = indicator_people(
+        ids = figure_ids(
             project=project,
             definition=indicator.definition,
-            dimension=dimension,
-            key=key,
+            where={dimension: key} if dimension else None,
             start=start,
             end=end,
         )
     except ValidationError as broken:
         raise Http404 from broken
-    figure = behind.count()
-    visible = participants_visible_to(user=request.user).filter(pk__in=behind.values("pk"))
-    page = Paginator(visible.select_related("village").order_by("id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     label = split_labels(dimension, [key]).get(key, key) if dimension else ""
-    return _people_page(request, project, page, figure, indicator.name, label)
+    return _people_page(request, project, ids, indicator.name, label)
 
 
 def _framework_editor(request: HttpRequest, slug: str) -> Project:

@@ -1,15 +1,19 @@
 """Indicators as data: definitions checked part by part, figures exact, splits honest."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.tests.factories import ActivityFactory, TopicFactory
 from tonle.results.framework import framework_figures
+from tonle.results.grid import figure_ids, grid_ids, served_by_grid
 from tonle.results.indicators import definition_check, indicator_split, indicator_value
+from tonle.results.models import IndicatorGrid
 from tonle.results.services import framework_export, framework_import, indicator_save, target_set
 from tonle.transport.tests.factories import ContractFactory
 
@@ -313,3 +317,35 @@ def test_a_measure_of_people_narrows_to_women_and_girls(world, trainings):
     assert indicator_value(project=world.project_a, definition={"measure": "people_attending"}) == 3
     women = {"measure": "people_attending", "filters": {"sex": ["F"]}}
     assert indicator_value(project=world.project_a, definition=women) == 2
+
+
+def test_the_rebuild_command_builds_a_grid_for_each_indicator_of_people(world, trainings):
+    women = indicator_save(
+        project=world.project_a, level="output", code="women", name_en="Women", name_km="ស្ត្រី",
+        definition={"measure": "people_attending"},
+    )  # fmt: skip
+    indicator_save(
+        project=world.project_a, level="output", code="held", name_en="Held", name_km="បាន",
+        definition={"measure": "activities"},
+    )  # fmt: skip
+    out = io.StringIO()
+    call_command("reach_rebuild", project=world.project_a.slug, stdout=out)
+    assert "1 indicator grids" in out.getvalue()
+    grid = IndicatorGrid.objects.get(project=world.project_a)
+    assert grid.definition == women.definition
+    assert len(grid_ids(project=world.project_a, definition=women.definition)) == 2
+
+
+def test_a_period_of_whole_months_is_read_from_the_grid_and_any_other_from_sql(world, trainings):
+    everyone = {"measure": "people_attending"}
+    quarter = {"start": dt.date(2023, 4, 1), "end": dt.date(2023, 6, 30)}
+    assert served_by_grid(definition=everyone, **quarter)
+    assert not served_by_grid(definition=everyone, start=dt.date(2023, 4, 2), end=None)
+    assert not served_by_grid(definition={**everyone, "at_least": 2}, start=None, end=None)
+    ids = figure_ids(project=world.project_a, definition=everyone, **quarter)
+    assert list(ids) == [trainings[0].pk]
+    assert list(
+        figure_ids(
+            project=world.project_a, definition=everyone, start=dt.date(2023, 1, 5), end=None
+        )
+    ) == sorted(p.pk for p in trainings)

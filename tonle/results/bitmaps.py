@@ -1,0 +1,59 @@
+"""What the precomputed layers (reach cells, indicator grids) share: bitmaps by key, age bands, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import numpy as np
+from django.db.models import Model
+from django.utils import timezone
+from pyroaring import BitMap
+
+from tonle.people.ages import age_bands
+
+# History rows younger than this are read again at the next refresh: on PostgreSQL a
+# transaction can commit a lower history id after a higher one was already read.
+REREAD_WINDOW = dt.timedelta(seconds=60)
+
+
+def bitmaps_by_key(keys: np.ndarray, people: np.ndarray) -> Iterable[tuple[int, BitMap]]:
+    """(key, the people with that key) for each key present, keys ascending, ids below 2**32."""
+    pairs = np.unique((keys.astype(np.int64) << 32) | people.astype(np.int64))
+    keys, people = pairs >> 32, (pairs & 0xFFFFFFFF).astype(np.uint32)
+    starts = np.flatnonzero(np.diff(keys)) + 1
+    for key_run, people_run in zip(np.split(keys, starts), np.split(people, starts), strict=True):
+        if len(key_run):
+            yield int(key_run[0]), BitMap(people_run)
+
+
+def band_indexes(years: np.ndarray, born: np.ndarray) -> np.ndarray:
+    """Each record's age band, as an index into age_bands(); -1 for an unknown age.
+
+    Age in the year of the record, as the SQL of expressions.age_band_key counts it; a year
+    of birth of 0 means none was recorded.
+    """
+    ages = years - born
+    index = np.full(len(years), -1, dtype=np.int64)
+    for i, band in enumerate(age_bands()):
+        inside = (born > 0) & (ages >= band.low)
+        if band.high is not None:
+            inside &= ages <= band.high
+        index[inside] = i
+    return index
+
+
+def changed_since(model: type[Model], mark: int) -> tuple[set[int], int]:
+    """Ids of the model's records changed after history id `mark`, and the mark to keep next."""
+    settled = timezone.now() - REREAD_WINDOW
+    changed: set[int] = set()
+    rows = model.history.filter(history_id__gt=mark).values_list("history_id", "history_date", "id")
+    for history_id, history_date, pk in rows:
+        changed.add(pk)
+        if history_date <= settled:
+            mark = max(mark, history_id)
+    return changed, mark
+
+
+def last_history_id(model: type[Model]) -> int:
+    return model.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0

@@ -1,0 +1,485 @@
+"""Indicator grids: the people behind an indicator, one roaring bitmap per fine cell.
+
+A fine cell is one community x sex x age band x disability x component x activity type x
+month. Every figure the framework asks for (the total, a split by any dimension, a cross
+grid, one district's roll-up, a period of whole months) is the union of some fine cells,
+so it stays an exact count of distinct people however the cells are combined.
+
+SQL (indicators.py) is the truth: a grid is built from it, kept in step from the history
+tables the way the reach cells are, rebuilt whenever asked, and a property test checks
+both agree on random data and random definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Model, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from pyroaring import BitMap
+
+from tonle.cases.models import Case as SupportCase
+from tonle.cases.models import Session
+from tonle.geo.models import Village
+from tonle.groups.models import GroupMembership
+from tonle.outcomes.models import Milestone
+from tonle.people.ages import UNKNOWN_AGE, age_bands
+from tonle.people.models import Participant, Sex
+from tonle.programs.models import Activity, Attendance, Project
+from tonle.referrals.models import ServiceDelivery
+from tonle.results.bitmaps import band_indexes, bitmaps_by_key, changed_since, last_history_id
+from tonle.results.indicators import (
+    DISABLED,
+    NOT_DISABLED,
+    Measure,
+    definition_check,
+    dimensions_check,
+    indicator_people,
+    indicator_records,
+    indicator_split,
+    indicator_value,
+)
+from tonle.results.models import IndicatorGrid
+
+# The columns of a fine cell, as stored; every other dimension derives from one of them.
+COLUMNS = ("community", "sex", "age_band", "disability", "component", "activity_type", "month")
+_DERIVED = {"district": "community", "commune": "community", "year": "month", "quarter": "month"}
+_SEXES = list(Sex.values)
+_ID_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Source:
+    """Records whose changes can move a measure's people, and how to find those people."""
+
+    model: type[Model]
+    people: Callable[[set[int]], Iterable[int | None]]
+
+
+def _by_history(model: type[Model], path: str) -> Source:
+    # Every version of a changed record, so a record moved from one woman to another
+    # recounts both.
+    return Source(model, lambda ids: model.history.filter(id__in=ids).values_list(path, flat=True))
+
+
+_PARTICIPANTS = Source(Participant, lambda ids: ids)
+SOURCES: dict[str, list[Source]] = {
+    "people_attending": [
+        _by_history(Attendance, "participant_id"),
+        Source(
+            Activity,
+            lambda ids: Attendance.objects.filter(activity_id__in=ids).values_list(
+                "participant_id", flat=True
+            ),
+        ),
+    ],
+    "smart_women": [_by_history(GroupMembership, "participant_id")],
+    "people_supported": [
+        _by_history(Session, "case__participant_id"),
+        _by_history(SupportCase, "participant_id"),
+    ],
+    "people_served": [_by_history(ServiceDelivery, "participant_id")],
+    "people_milestone": [_by_history(Milestone, "participant_id")],
+    "case_people": [_by_history(SupportCase, "participant_id")],
+}
+
+
+def served_by_grid(
+    *, definition: dict[str, Any], start: dt.date | None, end: dt.date | None
+) -> bool:
+    """Whether a grid can give this figure: people, no "at least", a period of whole months.
+
+    "At least n records" depends on the period chosen, so it is counted in SQL.
+    """
+    if definition.get("measure") not in SOURCES or definition.get("at_least"):
+        return False
+    return (start is None or start.day == 1) and (
+        end is None or (end + dt.timedelta(days=1)).day == 1
+    )
+
+
+def _month(date: dt.date) -> int:
+    return date.year * 12 + date.month - 1
+
+
+class Grid:
+    """Fine cells (one row of COLUMNS each) and the bitmap of people in each."""
+
+    def __init__(self, cells: np.ndarray, bitmaps: list[BitMap]) -> None:
+        self.cells = cells.reshape(-1, len(COLUMNS)).astype(np.int64)
+        self.bitmaps = bitmaps
+        self._places: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    # -- storage ---------------------------------------------------------------------
+    def serialize(self) -> bytes:
+        blobs = []
+        for bitmap in self.bitmaps:
+            bitmap.run_optimize()
+            blobs.append(bitmap.serialize())
+        offsets = np.cumsum([0] + [len(b) for b in blobs], dtype=np.int64)
+        out = io.BytesIO()
+        np.savez(
+            out, cells=self.cells, offsets=offsets, blob=np.frombuffer(b"".join(blobs), np.uint8)
+        )
+        return out.getvalue()
+
+    @classmethod
+    def deserialize(cls, data: bytes) -> Grid:
+        stored = np.load(io.BytesIO(data))
+        offsets, blob = stored["offsets"], stored["blob"].tobytes()
+        bitmaps = [
+            BitMap.deserialize(blob[offsets[i] : offsets[i + 1]]) for i in range(len(offsets) - 1)
+        ]
+        return cls(stored["cells"], bitmaps)
+
+    # -- reading ---------------------------------------------------------------------
+    def _place_keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(village ids, their communes, their districts), sorted by village id."""
+        if self._places is None:
+            rows = sorted(
+                Village.objects.filter(pk__in=np.unique(self.cells[:, 0]).tolist()).values_list(
+                    "id", "commune_id", "commune__district_id"
+                )
+            )
+            villages = np.array([0] + [r[0] for r in rows], dtype=np.int64)
+            self._places = (
+                villages,
+                np.array([0] + [r[1] for r in rows], dtype=np.int64),
+                np.array([0] + [r[2] for r in rows], dtype=np.int64),
+            )
+        return self._places
+
+    def column(self, dimension: str, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Each cell's key in `dimension`, as a number (see key_text)."""
+        stored = self.cells[rows, COLUMNS.index(_DERIVED.get(dimension, dimension))]
+        if dimension in {"district", "commune"}:
+            villages, communes, districts = self._place_keys()
+            at = np.searchsorted(villages, stored)
+            return (communes if dimension == "commune" else districts)[at]
+        if dimension == "year":
+            return stored // 12
+        if dimension == "quarter":
+            return (stored // 12) * 10 + (stored % 12) // 3 + 1
+        return stored
+
+    def select(self, *, months: tuple[int | None, int | None], where: dict[str, str]) -> np.ndarray:
+        """Indexes of the cells inside the months (inclusive) and matching every key in `where`."""
+        low, high = months
+        month = self.cells[:, COLUMNS.index("month")]
+        chosen = np.ones(len(self.cells), dtype=bool)
+        if low is not None:
+            chosen &= month >= low
+        if high is not None:
+            chosen &= month <= high
+        for dimension, key in where.items():
+            keys = self.column(dimension)
+            matching = [v for v in np.unique(keys).tolist() if key_text(dimension, v) == key]
+            chosen &= np.isin(keys, matching)
+        return np.flatnonzero(chosen)
+
+    def union(self, rows: Iterable[int]) -> BitMap:
+        bitmaps = [self.bitmaps[i] for i in rows]
+        return BitMap.union(*bitmaps) if bitmaps else BitMap()
+
+    def split(self, rows: np.ndarray, by: Sequence[str]) -> dict[tuple[str, ...], BitMap]:
+        """The people of the chosen cells grouped by the keys of `by` (a cross grid)."""
+        if not by:
+            return {(): self.union(rows)}
+        if not len(rows):
+            return {}
+        keys = np.stack([self.column(d, rows) for d in by], axis=1)
+        groups, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        order = np.argsort(inverse, kind="stable")
+        chunks = np.split(order, np.flatnonzero(np.diff(inverse[order])) + 1)
+        return {
+            tuple(key_text(d, v) for d, v in zip(by, groups[inverse[chunk[0]]].tolist(), strict=True)):
+            self.union(rows[chunk])
+            for chunk in chunks
+        }  # fmt: skip
+
+
+def key_text(dimension: str, value: int) -> str:
+    """A cell's key as the SQL of indicators.py writes it."""
+    if dimension == "sex":
+        return _SEXES[value]
+    if dimension == "age_band":
+        return age_bands()[value].code if value >= 0 else UNKNOWN_AGE
+    if dimension == "disability":
+        return DISABLED if value else NOT_DISABLED
+    if dimension == "quarter":
+        return f"{value // 10}-Q{value % 10}"
+    if dimension == "month":
+        return f"{value // 12}-{value % 12 + 1}"
+    return str(value) if value else "None"
+
+
+# -- building ----------------------------------------------------------------------------
+
+
+def _stamp(definition: dict[str, Any]) -> str:
+    """What a grid was built from: the definition and the age bands."""
+    bands = [(b.low, b.high) for b in age_bands()]
+    text = json.dumps({"definition": definition, "bands": bands}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _people_columns(person_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sex index, year of birth or 0, disability 0/1) of each id, in the order given."""
+    wanted = np.unique(person_ids)
+    rows = []
+    for i in range(0, len(wanted), 50_000):
+        chunk = wanted[i : i + 50_000].tolist()
+        rows.extend(
+            Participant.objects.filter(pk__in=chunk)
+            .order_by("id")
+            .values_list("id", "sex", Coalesce("birth_year", Value(0)), "has_disability")
+        )
+    rows.sort()
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    at = np.searchsorted(ids, person_ids)
+    sex = np.array([_SEXES.index(r[1]) for r in rows], dtype=np.int64)
+    born = np.array([r[2] for r in rows], dtype=np.int64)
+    disabled = np.array([int(r[3]) for r in rows], dtype=np.int64)
+    return sex[at], born[at], disabled[at]
+
+
+def _context_rows(measure: Measure, records: Any, project: Project) -> np.ndarray:
+    """(person, community, component, activity type, month, year) of each counted record."""
+    if measure.activity:
+        # The activity carries place, date, component and type: read them once per activity.
+        activity = measure.activity.removesuffix("__") + "_id"
+        pairs = np.array(
+            list(records.values_list(activity, measure.person)), dtype=np.int64
+        ).reshape(-1, 2)
+        acts = sorted(
+            Activity.objects.filter(project=project).values_list(
+                "id", "village_id", "component_id", "activity_type_id", "date"
+            )
+        )
+        ids = np.array([a[0] for a in acts], dtype=np.int64)
+        table = np.array(
+            [(a[1] or 0, a[2] or 0, a[3] or 0, _month(a[4]), a[4].year) for a in acts],
+            dtype=np.int64,
+        ).reshape(-1, 5)
+        return np.column_stack([pairs[:, 1], table[np.searchsorted(ids, pairs[:, 0])]])
+    rows = [
+        (person, place or 0, 0, 0, _month(date), date.year)
+        for person, place, date in records.values_list(measure.person, measure.place, measure.date)
+    ]
+    return np.array(rows, dtype=np.int64).reshape(-1, 6)
+
+
+def _build(
+    project: Project, definition: dict[str, Any], people: list[int] | None
+) -> dict[tuple[int, ...], BitMap]:
+    """The fine cells from SQL: of everyone, or only of `people`."""
+    measure, records = indicator_records(
+        project=project, definition=definition, start=None, end=None
+    )
+    if people is not None:
+        parts = [
+            _context_rows(
+                measure,
+                records.filter(**{f"{measure.person}__in": people[i : i + _ID_CHUNK]}),
+                project,
+            )
+            for i in range(0, len(people), _ID_CHUNK)
+        ]
+        rows = np.concatenate(parts) if parts else np.empty((0, 6), dtype=np.int64)
+    else:
+        rows = _context_rows(measure, records, project)
+    if not len(rows):
+        return {}
+    person = rows[:, 0]
+    sex, born, disabled = _people_columns(person)
+    band = band_indexes(rows[:, 5], born)
+    full = np.column_stack([rows[:, 1], sex, band, disabled, rows[:, 2], rows[:, 3], rows[:, 4]])
+    keys, code = np.unique(full, axis=0, return_inverse=True)
+    return {tuple(keys[cell].tolist()): ids for cell, ids in bitmaps_by_key(code.ravel(), person)}
+
+
+def _grid_of(cells: dict[tuple[int, ...], BitMap]) -> Grid:
+    keys = list(cells)
+    return Grid(np.array(keys, dtype=np.int64), [cells[k] for k in keys])
+
+
+def _marks(measure_code: str) -> dict[str, int]:
+    sources = [*SOURCES[measure_code], _PARTICIPANTS]
+    return {s.model._meta.label: last_history_id(s.model) for s in sources}
+
+
+# In this process: the grids last read, with the revision they were read at.
+_LOADED: dict[int, tuple[uuid.UUID, Grid]] = {}
+_LOCK = threading.Lock()
+
+
+def grid_rebuild(*, project: Project, definition: dict[str, Any]) -> Grid:
+    """Make the grid of a definition again from SQL (safe at any time)."""
+    measure = definition_check(project=project, definition=definition)
+    with transaction.atomic():
+        marks = _marks(measure.code)
+        grid = _grid_of(_build(project, definition, None))
+        stored, _created = IndicatorGrid.objects.update_or_create(
+            project=project,
+            stamp=_stamp(definition),
+            defaults={
+                "definition": definition,
+                "marks": marks,
+                "data": grid.serialize(),
+                "built_at": timezone.now(),
+                "caught_up_at": timezone.now(),
+                "cells": len(grid.bitmaps),
+                "revision": uuid.uuid4(),
+            },
+        )
+    with _LOCK:
+        _LOADED[stored.pk] = (stored.revision, grid)
+    return grid
+
+
+def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -> Grid:
+    """The grid with the affected people taken out of every cell and put back where they are now."""
+    cells, bitmaps = [], []
+    for key, bitmap in zip(map(tuple, grid.cells.tolist()), grid.bitmaps, strict=True):
+        after = (bitmap - affected) | fresh.pop(key, BitMap())
+        if after:
+            cells.append(key)
+            bitmaps.append(after)
+    for key, bitmap in fresh.items():
+        cells.append(key)
+        bitmaps.append(bitmap)
+    return Grid(np.array(cells, dtype=np.int64), bitmaps)
+
+
+def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
+    """The definition's grid, up to date with every change recorded since it was last read."""
+    measure = definition_check(project=project, definition=definition)
+    stamp = _stamp(definition)
+    with transaction.atomic():
+        stored = (
+            IndicatorGrid.objects.select_for_update()
+            .defer("data")
+            .filter(project=project, stamp=stamp)
+            .first()
+        )
+        if stored is None:
+            return grid_rebuild(project=project, definition=definition)
+        affected: set[int] = set()
+        marks = dict(stored.marks)
+        for source in [*SOURCES[measure.code], _PARTICIPANTS]:
+            label = source.model._meta.label
+            changed, marks[label] = changed_since(source.model, marks.get(label, 0))
+            if changed:
+                affected.update(p for p in source.people(changed) if p is not None)
+        with _LOCK:
+            loaded = _LOADED.get(stored.pk)
+        if loaded and loaded[0] == stored.revision:
+            grid = loaded[1]
+        else:
+            grid = Grid.deserialize(bytes(IndicatorGrid.objects.get(pk=stored.pk).data))
+        if affected:
+            fresh = _build(project, definition, sorted(affected))
+            grid = _apply(grid, fresh, BitMap(affected))
+            stored.data = grid.serialize()
+            stored.cells = len(grid.bitmaps)
+            stored.revision = uuid.uuid4()
+        stored.marks = marks
+        stored.caught_up_at = timezone.now()
+        changed = ["data", "cells", "revision"] if affected else []
+        stored.save(update_fields=["marks", "caught_up_at", *changed])
+    with _LOCK:
+        _LOADED[stored.pk] = (stored.revision, grid)
+    return grid
+
+
+def _months(start: dt.date | None, end: dt.date | None) -> tuple[int | None, int | None]:
+    return (_month(start) if start else None, _month(end) if end else None)
+
+
+def grid_split(
+    *,
+    project: Project,
+    definition: dict[str, Any],
+    by: Sequence[str],
+    where: dict[str, str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict[tuple[str, ...], BitMap]:
+    """The people in each cell of a grid across the dimensions `by` (none: the total)."""
+    measure = definition_check(project=project, definition=definition)
+    dimensions_check(measure=measure, dimensions=[*by, *(where or {})])
+    grid = grid_get(project=project, definition=definition)
+    rows = grid.select(months=_months(start, end), where=where or {})
+    return grid.split(rows, by)
+
+
+def grid_ids(
+    *,
+    project: Project,
+    definition: dict[str, Any],
+    where: dict[str, str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> BitMap:
+    """The people behind a figure or one of its cells."""
+    return grid_split(
+        project=project, definition=definition, by=(), where=where, start=start, end=end
+    )[()]
+
+
+# -- the figures the framework shows ------------------------------------------------------
+
+
+def figure_and_splits(
+    *,
+    project: Project,
+    definition: dict[str, Any],
+    dimensions: Sequence[str],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> tuple[Decimal | int, dict[str, dict[str, Any]]]:
+    """An indicator's figure and its splits: from its grid when it can serve them, else SQL."""
+    if not served_by_grid(definition=definition, start=start, end=end):
+        value = indicator_value(project=project, definition=definition, start=start, end=end)
+        return value, {
+            d: indicator_split(
+                project=project, definition=definition, dimension=d, start=start, end=end
+            )
+            for d in dimensions
+        }
+    grid = grid_get(project=project, definition=definition)
+    rows = grid.select(months=_months(start, end), where={})
+    splits = {
+        d: {key[0]: len(ids) for key, ids in grid.split(rows, (d,)).items()} for d in dimensions
+    }
+    return len(grid.union(rows)), splits
+
+
+def figure_ids(
+    *,
+    project: Project,
+    definition: dict[str, Any],
+    where: dict[str, str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> BitMap:
+    """The people behind a figure or one of its cells: from the grid when it can, else SQL."""
+    if served_by_grid(definition=definition, start=start, end=end):
+        return grid_ids(project=project, definition=definition, where=where, start=start, end=end)
+    people = indicator_people(
+        project=project, definition=definition, where=where, start=start, end=end
+    )
+    return BitMap(people.values_list("pk", flat=True))
