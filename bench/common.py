@@ -147,6 +147,13 @@ def fmt_kb(value: float) -> str:
     return f"{value / 1000:,.1f} KB"
 
 
+def fmt_mb(value: float) -> str:
+    return f"{value:,.0f} MB"
+
+
+FORMATS = {"bytes": fmt_kb, "MB": fmt_mb}
+
+
 def print_report(reports: list[dict[str, Any]], title: str) -> None:
     print(f"\n{title}")
     for report in reports:
@@ -157,7 +164,7 @@ def print_report(reports: list[dict[str, Any]], title: str) -> None:
     print()
     for report in reports:
         for row in report["rows"]:
-            fmt = fmt_kb if row["unit"] == "bytes" else fmt_ms
+            fmt = FORMATS.get(row["unit"], fmt_ms)
             if row["target"] is None:
                 target, ratio, verdict = "", "", "info"
             else:

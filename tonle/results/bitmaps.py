@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
-from django.db.models import Model
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from pyroaring import BitMap
 
@@ -15,6 +16,7 @@ from tonle.people.ages import age_bands
 # History rows younger than this are read again at the next refresh: on PostgreSQL a
 # transaction can commit a lower history id after a higher one was already read.
 REREAD_WINDOW = dt.timedelta(seconds=60)
+_CHUNK = 100_000
 
 
 def bitmaps_by_key(keys: np.ndarray, people: np.ndarray) -> Iterable[tuple[int, BitMap]]:
@@ -25,6 +27,20 @@ def bitmaps_by_key(keys: np.ndarray, people: np.ndarray) -> Iterable[tuple[int, 
     for key_run, people_run in zip(np.split(keys, starts), np.split(people, starts), strict=True):
         if len(key_run):
             yield int(key_run[0]), BitMap(people_run)
+
+
+def int_rows(rows: QuerySet, width: int) -> np.ndarray:
+    """A values_list() queryset of whole numbers as an (n, width) array, read in chunks.
+
+    Straight from the cursor: millions of rows without a Python tuple each kept alive.
+    """
+    sql, params = rows.query.sql_with_params()
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(_CHUNK):
+            parts.append(np.array(chunk, dtype=np.int64).reshape(-1, width))
+    return np.concatenate(parts) if parts else np.empty((0, width), dtype=np.int64)
 
 
 def band_indexes(years: np.ndarray, born: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,12 +21,17 @@ from pyroaring import BitMap
 from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import Activity, Attendance, Project
-from tonle.results.bitmaps import band_indexes, bitmaps_by_key, changed_since, last_history_id
+from tonle.results.bitmaps import (
+    band_indexes,
+    bitmaps_by_key,
+    changed_since,
+    int_rows,
+    last_history_id,
+)
 from tonle.results.models import ReachCell, ReachState
 
 TOTAL = "total"
 ALL = "all"
-_CHUNK = 100_000
 _ID_CHUNK = 500
 
 Cells = dict[tuple[str, str], BitMap]
@@ -66,15 +71,12 @@ def _attendance_rows(project: Project, participant_ids: Iterable[int] | None) ->
     rows = Attendance.objects.filter(activity__project=project, participant__sex=Sex.FEMALE)
     if participant_ids is not None:
         rows = rows.filter(participant_id__in=list(participant_ids))
-    sql, params = rows.values_list(
-        "activity_id", "participant_id", Coalesce("participant__birth_year", Value(0))
-    ).query.sql_with_params()
-    parts = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(_CHUNK):
-            parts.append(np.array(chunk, dtype=np.int64))
-    return np.concatenate(parts) if parts else np.empty((0, 3), dtype=np.int64)
+    return int_rows(
+        rows.values_list(
+            "activity_id", "participant_id", Coalesce("participant__birth_year", Value(0))
+        ),
+        3,
+    )
 
 
 def _key_text(dimension: str, value: int) -> str:

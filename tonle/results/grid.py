@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.db.models import Model, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from pyroaring import BitMap
 
@@ -39,7 +39,13 @@ from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import Activity, Attendance, Project
 from tonle.referrals.models import ServiceDelivery
-from tonle.results.bitmaps import band_indexes, bitmaps_by_key, changed_since, last_history_id
+from tonle.results.bitmaps import (
+    band_indexes,
+    bitmaps_by_key,
+    changed_since,
+    int_rows,
+    last_history_id,
+)
 from tonle.results.indicators import (
     DISABLED,
     NOT_DISABLED,
@@ -256,14 +262,35 @@ def _people_columns(person_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     return sex[at], born[at], disabled[at]
 
 
-def _context_rows(measure: Measure, records: Any, project: Project) -> np.ndarray:
-    """(person, community, component, activity type, month, year) of each counted record."""
+@dataclass
+class _Rows:
+    """Each counted record: its person, its place-and-time context (an index into
+    `contexts`: community, component, activity type, month) and the year it happened."""
+
+    person: np.ndarray
+    context: np.ndarray
+    year: np.ndarray
+    contexts: np.ndarray
+
+
+def _read(measure: Measure, records: Any, project: Project, people: list[int] | None) -> _Rows:
+    def read(*fields: Any) -> np.ndarray:
+        if people is None:
+            return int_rows(records.values_list(*fields), len(fields))
+        chunks = [
+            int_rows(
+                records.filter(**{f"{measure.person}__in": people[i : i + _ID_CHUNK]}).values_list(
+                    *fields
+                ),
+                len(fields),
+            )
+            for i in range(0, len(people), _ID_CHUNK)
+        ]
+        return np.concatenate(chunks) if chunks else np.empty((0, len(fields)), dtype=np.int64)
+
     if measure.activity:
         # The activity carries place, date, component and type: read them once per activity.
-        activity = measure.activity.removesuffix("__") + "_id"
-        pairs = np.array(
-            list(records.values_list(activity, measure.person)), dtype=np.int64
-        ).reshape(-1, 2)
+        pairs = read(measure.activity.removesuffix("__") + "_id", measure.person)
         acts = sorted(
             Activity.objects.filter(project=project).values_list(
                 "id", "village_id", "component_id", "activity_type_id", "date"
@@ -271,15 +298,23 @@ def _context_rows(measure: Measure, records: Any, project: Project) -> np.ndarra
         )
         ids = np.array([a[0] for a in acts], dtype=np.int64)
         table = np.array(
-            [(a[1] or 0, a[2] or 0, a[3] or 0, _month(a[4]), a[4].year) for a in acts],
-            dtype=np.int64,
-        ).reshape(-1, 5)
-        return np.column_stack([pairs[:, 1], table[np.searchsorted(ids, pairs[:, 0])]])
-    rows = [
-        (person, place or 0, 0, 0, _month(date), date.year)
-        for person, place, date in records.values_list(measure.person, measure.place, measure.date)
-    ]
-    return np.array(rows, dtype=np.int64).reshape(-1, 6)
+            [(a[1] or 0, a[2] or 0, a[3] or 0, _month(a[4])) for a in acts], dtype=np.int64
+        ).reshape(-1, 4)
+        contexts, of_activity = np.unique(table, axis=0, return_inverse=True)
+        at = np.searchsorted(ids, pairs[:, 0])
+        years = np.array([a[4].year for a in acts], dtype=np.int64)
+        return _Rows(pairs[:, 1], of_activity.ravel()[at], years[at], contexts)
+    table = read(
+        measure.person,
+        Coalesce(measure.place, Value(0)),
+        ExtractYear(measure.date),
+        ExtractMonth(measure.date),
+    )
+    year, month = table[:, 2], table[:, 3]
+    zeros = np.zeros(len(table), dtype=np.int64)
+    place_and_month = np.column_stack([table[:, 1], zeros, zeros, year * 12 + month - 1])
+    contexts, context = np.unique(place_and_month, axis=0, return_inverse=True)
+    return _Rows(table[:, 0], context.ravel(), year, contexts)
 
 
 def _build(
@@ -289,26 +324,25 @@ def _build(
     measure, records = indicator_records(
         project=project, definition=definition, start=None, end=None
     )
-    if people is not None:
-        parts = [
-            _context_rows(
-                measure,
-                records.filter(**{f"{measure.person}__in": people[i : i + _ID_CHUNK]}),
-                project,
-            )
-            for i in range(0, len(people), _ID_CHUNK)
-        ]
-        rows = np.concatenate(parts) if parts else np.empty((0, 6), dtype=np.int64)
-    else:
-        rows = _context_rows(measure, records, project)
-    if not len(rows):
+    rows = _read(measure, records, project, people)
+    if not len(rows.person):
         return {}
-    person = rows[:, 0]
-    sex, born, disabled = _people_columns(person)
-    band = band_indexes(rows[:, 5], born)
-    full = np.column_stack([rows[:, 1], sex, band, disabled, rows[:, 2], rows[:, 3], rows[:, 4]])
-    keys, code = np.unique(full, axis=0, return_inverse=True)
-    return {tuple(keys[cell].tolist()): ids for cell, ids in bitmaps_by_key(code.ravel(), person)}
+    sex, born, disabled = _people_columns(rows.person)
+    # One number per fine cell: the context, then her sex, age band and disability.
+    bands = len(age_bands()) + 1
+    per_context = len(_SEXES) * bands * 2
+    band = band_indexes(rows.year, born) + 1
+    code = rows.context * per_context + (sex * bands + band) * 2 + disabled
+    cells = {}
+    for key, ids in bitmaps_by_key(code, rows.person):
+        context, rest = divmod(key, per_context)
+        community, component, activity_type, month = rows.contexts[context].tolist()
+        sex_index, rest = divmod(rest, bands * 2)
+        band_index, disability = divmod(rest, 2)
+        cells[
+            (community, sex_index, band_index - 1, disability, component, activity_type, month)
+        ] = ids
+    return cells
 
 
 def _grid_of(cells: dict[tuple[int, ...], BitMap]) -> Grid:

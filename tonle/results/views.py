@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import replace
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +30,7 @@ from tonle.results.framework import CSV_HEADER, framework_figures, framework_tab
 from tonle.results.grid import figure_ids
 from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
 from tonle.results.indicators import MEASURES
-from tonle.results.labels import split_labels
+from tonle.results.labels import labelled_split, split_labels, trend_columns
 from tonle.results.models import PeriodLock
 from tonle.results.reach import (
     DIMENSIONS,
@@ -195,13 +194,14 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "code": code,
                 "label": INDICATOR_DIMENSIONS[code],
-                "cells": _labelled(code, cells, names),
+                "cells": labelled_split(code, cells, names),
             }
             for code, cells in item.splits.items()
         ]
         if not names and item.indicator.unit == "people" and too_small(item.value):
             item.value, item.suppressed = None, True
-        item.trend = _trend(item.tables)
+        quarters = next((t["cells"] for t in item.tables if t["code"] == "quarter"), [])
+        item.trend = trend_columns(quarters)
     return render(
         request,
         "results/framework.html",
@@ -228,28 +228,6 @@ def framework_lock(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as refused:
         messages.error(request, error_text(refused))
     return redirect(f"{reverse('results-framework', args=[project.slug])}?from={start}&to={end}")
-
-
-def _trend(tables: list[dict[str, Any]]) -> list[tuple[str, Any, int]]:
-    """The quarterly split as columns of a chart: (label, value, height in % of the highest)."""
-    quarters = next((t["cells"] for t in tables if t["code"] == "quarter"), [])
-    highest = max((value or 0 for _key, _label, value in quarters), default=0)
-    return [
-        (label, value, round(100 * (value or 0) / highest) if highest else 0)
-        for _key, label, value in quarters
-    ]
-
-
-def _labelled(dimension: str, cells: dict[str, Any], names: bool) -> list[tuple[str, str, Any]]:
-    """(key, label, value) for a split; small cells hidden (None) from who sees no names."""
-    labels = split_labels(dimension, list(cells))
-    rows = sorted(
-        ((key, labels.get(key, key), value) for key, value in cells.items()), key=lambda c: c[0]
-    )
-    hidden = set() if names else hidden_cells([value for _key, _label, value in rows])
-    return [
-        (key, label, None if i in hidden else value) for i, (key, label, value) in enumerate(rows)
-    ]
 
 
 @require_GET
