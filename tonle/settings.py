@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tonle.transport",
     "tonle.outcomes",
     "tonle.results",
+    "tonle.reports",
     "tonle.demo",
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("transport/", include("tonle.transport.urls")),
     path("outcomes/", include("tonle.outcomes.urls")),
     path("results/", include("tonle.results.urls")),
+    path("reports/", include("tonle.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind
 from tonle.demo.framework import framework_load
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from tonle.demo.report import report_load
 from tonle.demo.support import support_work_load
 from tonle.geo.models import Village
 from tonle.groups.models import GroupMembership, GroupRole
@@ -203,6 +204,9 @@ def demo_load() -> DemoSummary:
     if not project.indicators.exists():
         created = True
         framework_load(project=project)
+    if not project.report_templates.exists():
+        created = True
+        report_load(project=project)
     return _summary(project, created=created)
 
 

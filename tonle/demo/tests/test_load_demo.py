@@ -13,6 +13,8 @@ from tonle.outcomes.models import Milestone
 from tonle.people.models import Participant
 from tonle.programs.models import Attendance, Project
 from tonle.referrals.models import Referral, ServiceDelivery
+from tonle.reports.models import ReportTemplate
+from tonle.reports.rendering import report_render
 from tonle.results.reach import reach_total
 from tonle.transport.models import Trip
 
@@ -69,6 +71,25 @@ def test_demo_reproduces_the_reports_figures_and_is_idempotent():
     assert (values["engaged"], values["smart-women"], values["leaders"]) == (2814, 46, 2)
     assert values["coached"] > 2500 and values["services"] > 2600
 
+    # The closing report, its figures computed in the places the seed report prints them (issue 5).
+    template = ReportTemplate.objects.get(project=project, slug="closing-2023")
+    english = report_render(template=template, language="en", names=False)
+    assert english.problems == []
+    by_heading = {s.heading: str(s.html) for s in english.sections}
+    assert ">2,814</a> women and girls" in by_heading["Introduction"]
+    assert ">46</a> Smart Women" in by_heading["Key outcomes: Smart Women"]
+    assert (
+        f">{values['coached']:,}</a> women"
+        in by_heading["Key outcomes: Specialised coaching and mentoring"]
+    )
+    assert (
+        f">{values['services']:,}</a> women"
+        in by_heading["Key outcomes: Access to information and services"]
+    )
+    khmer = report_render(template=template, language="km", names=False)
+    assert khmer.problems == [] and "២,៨១៤" in str(khmer.sections[0].html)
+
     call_command("load_demo")
 
     assert (Participant.objects.count(), Attendance.objects.count()) == counts
+    assert ReportTemplate.objects.filter(project=project).count() == 1

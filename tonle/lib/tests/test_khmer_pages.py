@@ -89,3 +89,31 @@ def test_the_check_finds_english_when_there_is_some(client, world):
         client.get(reverse("results-dashboard", args=[world.project_a.slug])).content
     )
     assert len([phrase for phrase in _english_phrases() if phrase in text]) >= 3
+
+
+def test_a_report_in_khmer_shows_no_english_interface_text(client, world):
+    """The report page, its editor and its print version (what the PDF is made from)."""
+    from tonle.reports.models import SectionKind
+    from tonle.reports.rendering import report_render
+    from tonle.reports.services import report_html
+    from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
+
+    template = ReportTemplateFactory(project=world.project_a, slug="closing")
+    for kind in SectionKind.values:
+        SectionFactory(template=template, kind=kind, body_km="អត្ថបទ {{ missing }}")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "km"
+    client.force_login(world.manager)
+    phrases = _english_phrases()
+    texts = {
+        url: _visible_text(client.get(url).content)
+        for url in (
+            reverse("reports-list", args=[world.project_a.slug]),
+            reverse("reports-page", args=[world.project_a.slug, "closing"]),
+            reverse("reports-edit", args=[world.project_a.slug, "closing"]),
+        )
+    }
+    report = report_render(template=template, language="km", names=False)
+    texts["print"] = _visible_text(report_html(report=report).encode())
+    for where, text in texts.items():
+        left = sorted(phrase for phrase in phrases if phrase in text)
+        assert not left, f"{where} shows English: {left}"

@@ -1,0 +1,93 @@
+"""Donor reports: templates of sections written in both languages, and the reports issued from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tonle.lib.models import BilingualNamed
+
+
+class ReportTemplate(BilingualNamed):
+    """A report's structure: its sections, in order, for one project and one period."""
+
+    project = models.ForeignKey(
+        "programs.Project",
+        on_delete=models.CASCADE,
+        related_name="report_templates",
+        verbose_name=_("project"),
+    )
+    slug = models.SlugField(_("short name"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["project", "-ends_on", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "slug"], name="report_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="report_period_in_order",
+            ),
+        ]
+
+
+class SectionKind(models.TextChoices):
+    TEXT = "text", _("Text with figures")
+    INDICATORS = "indicators", _("Table of indicators and targets")
+    CHART = "chart", _("Chart of an indicator by quarter")
+    STORIES = "stories", _("Stories of change (with consent to publish)")
+    ACTIVITIES = "activities", _("Annex: list of activities")
+    PEOPLE = "people", _("Annex: participants by community and age band (anonymised)")
+
+
+class Section(models.Model):
+    """One part of a report. Text is Markdown; {{ code }} puts an indicator's figure in it and
+    {{ code by district }} its split, so the figures are computed, never typed."""
+
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.CASCADE, related_name="sections", verbose_name=_("report")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=12, choices=SectionKind.choices)
+    heading_en = models.CharField(_("heading (English)"), max_length=200, blank=True)
+    heading_km = models.CharField(_("heading (Khmer)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    body_km = models.TextField(_("text (Khmer)"), blank=True)
+    indicator = models.CharField(
+        _("indicator"), max_length=50, blank=True, help_text=_("The code of the charted indicator.")
+    )
+    photo = models.ImageField(_("photo"), upload_to="reports/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["template", "order", "id"]
+
+
+class IssuedReport(models.Model):
+    """A report as it was issued: text, figures, the ids behind each figure and the definitions.
+
+    It never changes afterwards; later data is compared with it, never written into it.
+    """
+
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.PROTECT, related_name="issued", verbose_name=_("report")
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("issued by"),
+    )  # fmt: skip
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    # {"sections": [...], "figures": {key: {"value", "ids", "definition", ...}}}
+    snapshot = models.JSONField(_("snapshot"))
+
+    class Meta:
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        ordering = ["-issued_at"]

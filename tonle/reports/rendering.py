@@ -1,0 +1,382 @@
+"""A report made from its template: each section's text with its figures computed, and what is wrong.
+
+Text is Markdown. `{{ engaged }}` puts the figure of the indicator coded "engaged" in the
+text and `{{ engaged by district }}` its split; `{{ story 12 }}` a story of change. A
+placeholder that names nothing, unbalanced Markdown, a bad photo or a story without consent
+to publish is a problem of its section: the report still renders, the broken part marked,
+and it cannot be issued until the problem is fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import markdown
+import nh3
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from PIL import Image, UnidentifiedImageError
+
+from tonle.lib.templatetags.tonle import num
+from tonle.outcomes.models import Story
+from tonle.people.ages import age_band_code, age_on
+from tonle.people.models import Sex
+from tonle.programs.models import Activity, Attendance
+from tonle.reports.models import ReportTemplate, Section, SectionKind
+from tonle.results.framework import IndicatorFigures, framework_figures
+from tonle.results.grid import figure_and_splits, figure_ids
+from tonle.results.indicators import DIMENSIONS, MEASURES, definition_check
+from tonle.results.labels import labelled_split, split_labels, trend_columns
+
+PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
+FIGURE = re.compile(r"^(?P<code>[a-z0-9_-]+)(?:\s+by\s+(?P<dimension>[a-z_]+))?$")
+STORY = re.compile(r"^story\s+(?P<id>\d+)$")
+PHOTO_LIMIT = 10 * 2**20  # bytes; a phone photo is 2-5 MB
+
+
+@dataclass
+class Figure:
+    """One figure a report prints: an indicator's value, or its split by one dimension."""
+
+    key: str  # "engaged" or "engaged by district"
+    code: str
+    dimension: str | None = None
+    value: Any = None
+    cells: dict[str, Any] = field(default_factory=dict)
+    ids: list[int] | None = None  # the people behind it, kept when a report is issued
+    error: str = ""
+
+
+@dataclass
+class RenderedSection:
+    section: Section
+    heading: str
+    html: SafeString = field(default_factory=SafeString)
+    problems: list[str] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # table rows of the kinds that have them
+
+
+@dataclass
+class RenderedReport:
+    template: ReportTemplate
+    language: str
+    sections: list[RenderedSection]
+    figures: dict[str, Figure]
+    indicators: list[IndicatorFigures]
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        return [(s.heading or str(s.section.order), p) for s in self.sections for p in s.problems]
+
+
+def section_label(section: Section) -> str:
+    return section.heading_en or section.heading_km or _("Section %(n)s") % {"n": section.order}
+
+
+def markdown_problems(text: str) -> list[str]:
+    """What is unbalanced in a text: code fences, emphasis, links, placeholders."""
+    problems = []
+    if text.count("```") % 2:
+        problems.append(_("A block of code (```) is opened and never closed."))
+    if text.count("{{") != text.count("}}"):
+        problems.append(_("A placeholder is not closed: write it as {{ code }}."))
+    for paragraph in re.split(r"\n\s*\n", text):
+        if paragraph.count("**") % 2:
+            problems.append(
+                _("Bold text (**) is opened and never closed in: “%(start)s…”")
+                % {"start": paragraph.strip()[:40]}
+            )
+        if paragraph.count("[") != paragraph.count("]"):
+            problems.append(
+                _("A link's brackets do not match in: “%(start)s…”")
+                % {"start": paragraph.strip()[:40]}
+            )
+    return problems
+
+
+def photo_problems(section: Section) -> list[str]:
+    if not section.photo:
+        return []
+    try:
+        if section.photo.size > PHOTO_LIMIT:
+            return [
+                _("The photo is %(size)s MB; the most a report takes is %(limit)s MB.")
+                % {"size": section.photo.size // 2**20, "limit": PHOTO_LIMIT // 2**20}
+            ]
+        with section.photo.open("rb") as stream, Image.open(stream) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return [_("The photo is not an image Tonle can read (JPEG, PNG or WebP).")]
+    return []
+
+
+def _placeholders(template: ReportTemplate) -> set[str]:
+    names = set()
+    for section in template.sections.all():
+        for text in (section.body_en, section.body_km):
+            names.update(m.group("name") for m in PLACEHOLDER.finditer(text))
+    return names
+
+
+def report_figures(*, template: ReportTemplate, ids: bool = False) -> dict[str, Figure]:
+    """Every figure the template's texts ask for, computed for its period."""
+    indicators = {i.code: i for i in template.project.indicators.all()}
+    period = {"start": template.starts_on, "end": template.ends_on}
+    figures = {}
+    for name in sorted(_placeholders(template)):
+        match = FIGURE.match(name)
+        if not match:
+            continue
+        code, dimension = match.group("code"), match.group("dimension")
+        figure = Figure(key=name, code=code, dimension=dimension)
+        figures[name] = figure
+        indicator = indicators.get(code)
+        if indicator is None or not indicator.definition:
+            figure.error = _("No indicator has the code “%(code)s”.") % {"code": code}
+            continue
+        try:
+            measure = definition_check(project=template.project, definition=indicator.definition)
+            figure.value, splits = figure_and_splits(
+                project=template.project, definition=indicator.definition,
+                dimensions=[dimension] if dimension else [], **period,
+            )  # fmt: skip
+            figure.cells = splits.get(dimension, {}) if dimension else {}
+            if ids and measure.person and not dimension:
+                figure.ids = list(
+                    figure_ids(project=template.project, definition=indicator.definition, **period)
+                )
+        except ValidationError as broken:
+            figure.error = " ".join(broken.messages)
+    return figures
+
+
+def _figure_html(figure: Figure, *, names: bool, link: str | None, alone: bool) -> str:
+    if figure.error:
+        return format_html('<mark class="broken" title="{}">{{{{ {} }}}}</mark>', figure.error,
+                           figure.key)  # fmt: skip
+    if figure.dimension is None:
+        text = num(figure.value)
+        return format_html('<a class="figure" href="{}">{}</a>', link, text) if link else text
+    cells = labelled_split(figure.dimension, figure.cells, names)
+    if alone:
+        rows = "".join(
+            format_html(
+                '<tr><th>{}</th><td class="n">{}</td></tr>', label, "–" if v is None else num(v)
+            )
+            for _key, label, v in cells
+        )
+        return format_html(
+            '<table class="split"><thead><tr><th>{}</th><th class="n">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            DIMENSIONS.get(figure.dimension, figure.dimension),
+            _("People"),
+            mark_safe(rows),
+        )
+    return "; ".join(f"{escape(label)}: {'–' if v is None else num(v)}" for _k, label, v in cells)
+
+
+def _story_html(project_id: int, story_id: int) -> tuple[str, str]:
+    story = Story.objects.filter(pk=story_id, project_id=project_id).first()
+    if story is None:
+        return "", _("No story of change has the number %(id)s.") % {"id": story_id}
+    if not story.consent_to_publish:
+        return "", _("Story %(id)s (“%(title)s”) has no consent to publish.") % {
+            "id": story_id,
+            "title": story.title,
+        }
+    html = format_html(
+        '<blockquote class="story"><p class="story-title">{}</p>{}</blockquote>',
+        story.title,
+        mark_safe(nh3.clean(markdown.markdown(story.text))),
+    )
+    return html, ""
+
+
+def render_text(
+    text: str,
+    *,
+    figures: dict[str, Figure],
+    project_id: int,
+    names: bool,
+    links: dict[str, str],
+) -> tuple[SafeString, list[str]]:
+    """Markdown with its placeholders filled: (safe HTML, problems)."""
+    problems = markdown_problems(text)
+    replacements: dict[str, tuple[Figure | None, str]] = {}
+
+    def hold(match: re.Match) -> str:
+        token = f"TONLEPLACEHOLDER{len(replacements)}X"
+        name = match.group("name")
+        story = STORY.match(name)
+        if story:
+            html, problem = _story_html(project_id, int(story.group("id")))
+            replacements[token] = (None, html or _broken(name, problem))
+            if problem:
+                problems.append(problem)
+        elif name in figures:
+            replacements[token] = (figures[name], "")
+            if figures[name].error:
+                problems.append(figures[name].error)
+        else:
+            problem = _("“%(name)s” is not a placeholder Tonle knows.") % {"name": name}
+            problems.append(problem)
+            replacements[token] = (None, _broken(name, problem))
+        return token
+
+    html = nh3.clean(markdown.markdown(PLACEHOLDER.sub(hold, text), extensions=["tables"]))
+    for token, (figure, fixed) in replacements.items():
+        alone = f"<p>{token}</p>" in html
+        piece = fixed or _figure_html(figure, names=names, link=links.get(figure.key), alone=alone)
+        html = html.replace(f"<p>{token}</p>", piece) if alone else html.replace(token, piece)
+    return mark_safe(html), problems
+
+
+def _broken(name: str, problem: str) -> str:
+    return format_html('<mark class="broken" title="{}">{{{{ {} }}}}</mark>', problem, name)
+
+
+def activity_rows(template: ReportTemplate) -> list[Activity]:
+    return list(
+        Activity.objects.filter(
+            project=template.project, date__range=(template.starts_on, template.ends_on)
+        )
+        .select_related("village", "activity_type", "topic")
+        .annotate(attendees=Count("attendances"))
+        .order_by("date", "id")
+    )
+
+
+def people_annex(template: ReportTemplate) -> list[tuple[str, str, int]]:
+    """One row per woman or girl who took part: her community, age band and number of
+    activities, and nothing that names her. Sorted by community and age band."""
+    people = list(
+        Attendance.objects.filter(
+            activity__project=template.project,
+            activity__date__range=(template.starts_on, template.ends_on),
+            participant__sex=Sex.FEMALE,
+        )
+        .values("participant_id", "participant__village_id", "participant__birth_year")
+        .annotate(activities=Count("id"))
+        .order_by()
+        .values_list(
+            "participant_id", "participant__village_id", "participant__birth_year", "activities"
+        )
+    )
+    villages = split_labels("community", sorted({str(p[1]) for p in people}))
+    bands = {}
+    annex = []
+    for _person, village, born, activities in people:
+        code = age_band_code(age_on(on=template.ends_on, date_of_birth=None, birth_year=born))
+        if code not in bands:
+            bands[code] = split_labels("age_band", [code])[code]
+        annex.append((villages.get(str(village), str(village)), bands[code], activities))
+    return sorted(annex)
+
+
+def report_render(
+    *,
+    template: ReportTemplate,
+    language: str,
+    names: bool,
+    figures: dict[str, Figure] | None = None,
+    figure_links: dict[str, str] | None = None,
+) -> RenderedReport:
+    """The report in one language. `figures` comes from a snapshot when the report is issued."""
+    with override(language):
+        figures = report_figures(template=template) if figures is None else figures
+        links = figure_links if figure_links is not None else _live_links(template, figures, names)
+        indicators = framework_figures(
+            project=template.project, start=template.starts_on, end=template.ends_on
+        )
+        sections = []
+        for section in template.sections.all():
+            heading = (section.heading_km if language == "km" else section.heading_en) or (
+                section.heading_en or section.heading_km
+            )
+            rendered = RenderedSection(section=section, heading=heading)
+            # Problems are checked in both languages: a report is issued in both.
+            other = section.body_en if language == "km" else section.body_km
+            body = (section.body_km if language == "km" else section.body_en) or other
+            rendered.html, rendered.problems = render_text(
+                body, figures=figures, project_id=template.project_id, names=names, links=links
+            )
+            if other and other != body:
+                rendered.problems += render_text(
+                    other, figures=figures, project_id=template.project_id, names=names,
+                    links=links,
+                )[1]  # fmt: skip
+            rendered.problems += photo_problems(section)
+            rendered.rows = _section_rows(section, template, indicators, names, rendered)
+            sections.append(rendered)
+        return RenderedReport(template, language, sections, figures, indicators)
+
+
+def _section_rows(
+    section: Section,
+    template: ReportTemplate,
+    indicators: list[IndicatorFigures],
+    names: bool,
+    rendered: RenderedSection,
+) -> list[Any]:
+    if section.kind == SectionKind.INDICATORS:
+        return [i for i in indicators if i.indicator.definition]
+    if section.kind == SectionKind.CHART:
+        chosen = next((i for i in indicators if i.indicator.code == section.indicator), None)
+        if chosen is None or chosen.error:
+            rendered.problems.append(
+                _("No indicator has the code “%(code)s”.") % {"code": section.indicator}
+            )
+            return []
+        return trend_columns(labelled_split("quarter", chosen.splits.get("quarter", {}), names))
+    if section.kind == SectionKind.STORIES:
+        return list(
+            Story.objects.filter(
+                project=template.project,
+                consent_to_publish=True,
+                written_on__range=(template.starts_on, template.ends_on),
+            )
+        )
+    if section.kind == SectionKind.ACTIVITIES:
+        return activity_rows(template)
+    if section.kind == SectionKind.PEOPLE:
+        return people_annex(template)
+    return []
+
+
+def _live_links(
+    template: ReportTemplate, figures: dict[str, Figure], names: bool
+) -> dict[str, str]:
+    """Each figure's link: the women behind it for those who see names, else its splits."""
+    period = urlencode({"from": template.starts_on, "to": template.ends_on})
+    slug = template.project.slug
+    of_people = set()
+    for indicator in template.project.indicators.all():
+        measure = MEASURES.get(indicator.definition.get("measure", ""))
+        if measure and measure.person:
+            of_people.add(indicator.code)
+    links = {}
+    for key, figure in figures.items():
+        if figure.error or figure.dimension:
+            continue
+        if names and figure.code in of_people:
+            links[key] = (
+                reverse("results-indicator-people", args=[slug, figure.code]) + "?" + period
+            )
+        else:
+            framework = reverse("results-framework", args=[slug])
+            links[key] = f"{framework}?{period}#indicator-{figure.code}"
+    return links
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    return f"{date_format(start, 'YEAR_MONTH_FORMAT')} – {date_format(end, 'YEAR_MONTH_FORMAT')}"
