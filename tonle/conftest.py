@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tonle.accounts.models import Role, User
 from tonle.accounts.tests.factories import UserFactory
@@ -73,3 +75,10 @@ def world(db: None) -> World:
         group_a=group_a,
         **users,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Khmer leaves Khmer active in the thread; the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

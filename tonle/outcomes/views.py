@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required
+from tonle.lib.suppression import hidden_cells, too_small
 from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
 from tonle.outcomes.models import LEADERSHIP, MilestoneKind
 from tonle.outcomes.selectors import assessment_changes, milestones_of
@@ -79,16 +80,22 @@ def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     named = [c for c in changes if c.participant.pk in visible]
+    leaders = sum(n for k, n in counts.items() if k in LEADERSHIP)
+    rows = [(MilestoneKind(k).label, n) for k, n in counts.most_common()]
     if not request.user.may_see_names:
+        # Figures only, and none small enough to point at a woman (as on the framework page).
         milestones = []
+        hidden = hidden_cells([n for _label, n in rows])
+        rows = [(label, None if i in hidden else n) for i, (label, n) in enumerate(rows)]
+        leaders = None if too_small(leaders) else leaders
     return render(
         request,
         "outcomes/project.html",
         {
             "project": project,
             "milestones": milestones,
-            "counts": [(MilestoneKind(k).label, n) for k, n in counts.most_common()],
-            "leaders": sum(n for k, n in counts.items() if k in LEADERSHIP),
+            "counts": rows,
+            "leaders": leaders,
             "changes": named,
             "assessed": len(changes),
             "confidence_gain": sum(c.confidence_change for c in changes) / len(changes)

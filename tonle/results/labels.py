@@ -9,11 +9,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tonle.geo.models import Commune, District, Village
+from tonle.lib.suppression import hidden_cells
 from tonle.people.ages import age_band_label
 from tonle.people.models import Sex
 from tonle.programs.models import ActivityType, Component
 from tonle.results.indicators import DISABLED, NOT_DISABLED
-from tonle.results.suppression import hidden_cells
 
 _MODELS = {
     "district": District,

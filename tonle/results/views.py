@@ -21,6 +21,7 @@ from tonle.accounts.decorators import names_required
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
 from tonle.lib.spreadsheets import xlsx_response
+from tonle.lib.suppression import hidden_cells, too_small
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import Project
@@ -41,7 +42,6 @@ from tonle.results.reach import (
     reach_total,
 )
 from tonle.results.services import indicator_save, period_lock, target_set
-from tonle.results.suppression import hidden_cells, too_small
 
 PAGE_SIZE = 200
 

@@ -1,6 +1,6 @@
 """Small cells are hidden from who sees no names, and one hidden cell never stands alone."""
 
-from tonle.results.suppression import hidden_cells
+from tonle.lib.suppression import hidden_cells
 
 
 def test_cells_under_five_are_hidden():
