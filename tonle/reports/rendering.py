@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import markdown
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from PIL import Image, UnidentifiedImageError
 
+from tonle.lib.suppression import too_small
 from tonle.lib.templatetags.tonle import num
 from tonle.outcomes.models import Story
 from tonle.people.ages import age_band_code, age_on
@@ -59,11 +61,24 @@ class Figure:
 
 @dataclass
 class RenderedSection:
-    section: Section
+    """A section ready to print, as plain data (so an issued report can keep it as it was)."""
+
+    kind: str
     heading: str
     html: SafeString = field(default_factory=SafeString)
     problems: list[str] = field(default_factory=list)
     rows: list[Any] = field(default_factory=list)  # table rows of the kinds that have them
+    photo_url: str = ""
+    photo_path: str = ""
+    section_id: int | None = None
+
+    def frozen(self) -> dict[str, Any]:
+        return {"kind": self.kind, "heading": self.heading, "html": str(self.html),
+                "rows": self.rows, "photo_url": self.photo_url, "photo_path": self.photo_path}  # fmt: skip
+
+    @classmethod
+    def thawed(cls, data: dict[str, Any]) -> RenderedSection:
+        return cls(**{**data, "html": mark_safe(data["html"])})
 
 
 @dataclass
@@ -72,11 +87,13 @@ class RenderedReport:
     language: str
     sections: list[RenderedSection]
     figures: dict[str, Figure]
-    indicators: list[IndicatorFigures]
+    indicators: list[dict[str, Any]]  # the framework's figures for the period, as plain rows
+    activities: list[dict[str, Any]] = field(default_factory=list)  # annex 1
+    people: list[list[Any]] = field(default_factory=list)  # annex 2, without names
 
     @property
     def problems(self) -> list[tuple[str, str]]:
-        return [(s.heading or str(s.section.order), p) for s in self.sections for p in s.problems]
+        return [(s.heading or s.kind, p) for s in self.sections for p in s.problems]
 
 
 def section_label(section: Section) -> str:
@@ -295,15 +312,32 @@ def report_render(
     with override(language):
         figures = report_figures(template=template) if figures is None else figures
         links = figure_links if figure_links is not None else _live_links(template, figures, names)
-        indicators = framework_figures(
-            project=template.project, start=template.starts_on, end=template.ends_on
-        )
+        indicators = indicator_rows(
+            framework_figures(project=template.project, start=template.starts_on,
+                              end=template.ends_on),
+            names=names,
+        )  # fmt: skip
+        activities = [
+            {
+                "date": date_format(a.date, "SHORT_DATE_FORMAT"),
+                "iso": a.date.isoformat(),
+                "title": a.title,
+                "type": a.activity_type.name,
+                "topic": a.topic.name if a.topic else "",
+                "community": a.village.name if a.village else "",
+                "attendees": a.attendees,
+            }
+            for a in activity_rows(template)
+        ]
+        people = [list(row) for row in people_annex(template)]
+        annexes = {SectionKind.ACTIVITIES: activities, SectionKind.PEOPLE: people,
+                   SectionKind.INDICATORS: indicators}  # fmt: skip
         sections = []
         for section in template.sections.all():
             heading = (section.heading_km if language == "km" else section.heading_en) or (
                 section.heading_en or section.heading_km
             )
-            rendered = RenderedSection(section=section, heading=heading)
+            rendered = RenderedSection(kind=section.kind, heading=heading, section_id=section.pk)
             # Problems are checked in both languages: a report is issued in both.
             other = section.body_en if language == "km" else section.body_km
             body = (section.body_km if language == "km" else section.body_en) or other
@@ -316,40 +350,65 @@ def report_render(
                     links=links,
                 )[1]  # fmt: skip
             rendered.problems += photo_problems(section)
-            rendered.rows = _section_rows(section, template, indicators, names, rendered)
+            if section.photo and not rendered.problems:
+                rendered.photo_url, rendered.photo_path = section.photo.url, section.photo.path
+            rendered.rows = annexes.get(section.kind) or _section_rows(
+                section, template, names, rendered
+            )
             sections.append(rendered)
-        return RenderedReport(template, language, sections, figures, indicators)
+        return RenderedReport(template, language, sections, figures, indicators, activities, people)
+
+
+def indicator_rows(figures: list[IndicatorFigures], *, names: bool) -> list[dict[str, Any]]:
+    """The indicator table: each indicator with its baseline, target, value and progress."""
+    rows = []
+    for item in figures:
+        if not item.indicator.definition:
+            continue
+        value = item.value
+        if not names and item.indicator.unit == "people" and too_small(value):
+            value = None
+        rows.append({
+            "code": item.indicator.code, "level": item.indicator.level,
+            "level_label": str(item.indicator.get_level_display()), "name": item.indicator.name,
+            "unit": str(item.indicator.get_unit_display()), "baseline": plain_number(item.indicator.baseline),
+            "target": plain_number(item.target), "value": plain_number(value), "error": item.error,
+            "progress": None if item.progress is None or value is None else round(100 * item.progress),
+        })  # fmt: skip
+    return rows
+
+
+def plain_number(value: Any) -> Any:
+    """A number as JSON keeps it: whole numbers as int."""
+    if isinstance(value, Decimal):
+        return int(value) if value == int(value) else float(value)
+    return value
 
 
 def _section_rows(
-    section: Section,
-    template: ReportTemplate,
-    indicators: list[IndicatorFigures],
-    names: bool,
-    rendered: RenderedSection,
+    section: Section, template: ReportTemplate, names: bool, rendered: RenderedSection
 ) -> list[Any]:
-    if section.kind == SectionKind.INDICATORS:
-        return [i for i in indicators if i.indicator.definition]
+    """The rows of a chart or of the stories."""
     if section.kind == SectionKind.CHART:
-        chosen = next((i for i in indicators if i.indicator.code == section.indicator), None)
-        if chosen is None or chosen.error:
+        indicator = template.project.indicators.filter(code=section.indicator).first()
+        if indicator is None or not indicator.definition:
             rendered.problems.append(
                 _("No indicator has the code “%(code)s”.") % {"code": section.indicator}
             )
             return []
-        return trend_columns(labelled_split("quarter", chosen.splits.get("quarter", {}), names))
+        _value, splits = figure_and_splits(
+            project=template.project, definition=indicator.definition, dimensions=["quarter"],
+            start=template.starts_on, end=template.ends_on,
+        )  # fmt: skip
+        quarters = labelled_split("quarter", splits["quarter"], names)
+        return [list(column) for column in trend_columns(quarters)]
     if section.kind == SectionKind.STORIES:
-        return list(
-            Story.objects.filter(
-                project=template.project,
-                consent_to_publish=True,
-                written_on__range=(template.starts_on, template.ends_on),
-            )
+        stories = Story.objects.filter(
+            project=template.project,
+            consent_to_publish=True,
+            written_on__range=(template.starts_on, template.ends_on),
         )
-    if section.kind == SectionKind.ACTIVITIES:
-        return activity_rows(template)
-    if section.kind == SectionKind.PEOPLE:
-        return people_annex(template)
+        return [{"title": story.title, "text": story.text} for story in stories]
     return []
 
 

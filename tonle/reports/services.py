@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from tonle.accounts.models import User
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
-from tonle.reports.models import IssuedReport
-from tonle.reports.rendering import RenderedReport, activity_rows, people_annex, period_text
+from tonle.people.models import Participant
+from tonle.reports.models import IssuedReport, ReportTemplate
+from tonle.reports.rendering import (
+    Figure,
+    RenderedReport,
+    RenderedSection,
+    period_text,
+    plain_number,
+    report_figures,
+    report_render,
+)
+from tonle.results.grid import figure_and_splits, figure_ids
+from tonle.results.indicators import definition_check, dimensions_of
+from tonle.results.labels import split_labels
+
+LANGUAGES = ("en", "km")
 
 
 class LocalFiles(URLFetcher):
@@ -58,63 +76,160 @@ def report_pdf(*, report: RenderedReport, issued: IssuedReport | None = None) ->
 def report_tables(*, report: RenderedReport) -> list[Sheet]:
     """The indicator table and the annexes, as tables (one sheet or CSV file each)."""
     with override(report.language):
-        indicators = Sheet(
-            _("Indicators"),
-            [
-                _("Code"),
-                _("Level"),
-                _("Indicator"),
-                _("Unit"),
-                _("Baseline"),
-                _("Target"),
-                _("Achieved"),
-            ],
-            [
-                [
-                    i.indicator.code,
-                    i.indicator.get_level_display(),
-                    i.indicator.name,
-                    i.indicator.get_unit_display(),
-                    _plain(i.indicator.baseline),
-                    _plain(i.target),
-                    i.error or _plain(i.value),
-                ]
-                for i in report.indicators
-                if i.indicator.definition
-            ],
-            widths=[14, 10, 60, 10, 10, 10, 12],
-        )
-        activities = Sheet(
-            _("Activities"),
-            [_("Date"), _("Activity"), _("Type"), _("Topic"), _("Community"), _("Attendees")],
-            [
-                [
-                    a.date.isoformat(),
-                    a.title,
-                    a.activity_type.name,
-                    a.topic.name if a.topic else "",
-                    a.village.name if a.village else "",
-                    a.attendees,
-                ]
-                for a in activity_rows(report.template)
-            ],
-            widths=[12, 50, 16, 20, 24, 10],
-        )
-        people = Sheet(
-            _("Participants"),
-            [_("No."), _("Community"), _("Age"), _("Activities attended")],
-            [[n, *row] for n, row in enumerate(people_annex(report.template), start=1)],
-            widths=[8, 28, 16, 18],
-        )
-    return [indicators, activities, people]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == int(value) else float(value)
-    return value
+        return [
+            Sheet(
+                _("Indicators"),
+                [_("Code"), _("Level"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"),
+                 _("Achieved")],
+                [[i["code"], i["level_label"], i["name"], i["unit"], i["baseline"], i["target"],
+                  i["error"] or i["value"]] for i in report.indicators],
+                widths=[14, 10, 60, 10, 10, 10, 12],
+            ),
+            Sheet(
+                _("Activities"),
+                [_("Date"), _("Activity"), _("Type"), _("Topic"), _("Community"), _("Attendees")],
+                [[a["iso"], a["title"], a["type"], a["topic"], a["community"], a["attendees"]]
+                 for a in report.activities],
+                widths=[12, 50, 16, 20, 24, 10],
+            ),
+            Sheet(
+                _("Participants"),
+                [_("No."), _("Community"), _("Age"), _("Activities attended")],
+                [[n, *row] for n, row in enumerate(report.people, start=1)],
+                widths=[8, 28, 16, 18],
+            ),
+        ]  # fmt: skip
 
 
 def report_xlsx(*, report: RenderedReport) -> bytes:
     """The indicator table and the annexes in one workbook."""
     return xlsx_workbook(report_tables(report=report))
+
+
+FROZEN_SPLITS = ("district", "age_band", "quarter")  # what a donor sees behind a frozen figure
+
+
+@transaction.atomic
+def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
+    """Freeze the report as it stands: its text in both languages, its figures, the ids of the
+    people behind each figure and the definitions used. Refused while a section has a problem."""
+    figures = report_figures(template=template, ids=True)
+    issued = IssuedReport.objects.create(
+        template=template, issued_by=by, starts_on=template.starts_on, ends_on=template.ends_on,
+        snapshot={},
+    )  # fmt: skip
+    links = {
+        key: reverse("reports-issued-figure", args=[issued.pk, key])
+        for key, figure in figures.items()
+        if not figure.error
+    }
+    languages = {}
+    for language in LANGUAGES:
+        report = report_render(template=template, language=language, names=False,
+                               figures=figures, figure_links=links)  # fmt: skip
+        if report.problems:
+            raise ValidationError([f"{section}: {problem}" for section, problem in report.problems])
+        languages[language] = {
+            "sections": [section.frozen() for section in report.sections],
+            "indicators": report.indicators,
+            "activities": report.activities,
+            "people": report.people,
+        }
+    definitions = {i.code: i for i in template.project.indicators.all()}
+    frozen = {}
+    for key, figure in figures.items():
+        indicator = definitions[figure.code]
+        measure = definition_check(project=template.project, definition=indicator.definition)
+        splits = {}
+        if figure.dimension is None:
+            wanted = [d for d in FROZEN_SPLITS if d in dimensions_of(measure)]
+            _value, splits = figure_and_splits(
+                project=template.project, definition=indicator.definition, dimensions=wanted,
+                start=template.starts_on, end=template.ends_on,
+            )  # fmt: skip
+        frozen[key] = {
+            "code": figure.code, "dimension": figure.dimension, "value": plain_number(figure.value),
+            "cells": {k: plain_number(v) for k, v in figure.cells.items()}, "ids": figure.ids,
+            "splits": {d: {k: plain_number(v) for k, v in c.items()} for d, c in splits.items()},
+            "definition": indicator.definition, "name_en": indicator.name_en,
+            "name_km": indicator.name_km,
+        }  # fmt: skip
+    issued.snapshot = {"languages": languages, "figures": frozen}
+    issued.save(update_fields=["snapshot"])
+    return issued
+
+
+def issued_render(*, issued: IssuedReport, language: str) -> RenderedReport:
+    """The issued report exactly as it was frozen, in one of its two languages."""
+    frozen = issued.snapshot["languages"][language]
+    figures = {
+        key: Figure(key=key, code=f["code"], dimension=f["dimension"], value=f["value"],
+                    cells=f["cells"], ids=f["ids"])
+        for key, f in issued.snapshot["figures"].items()
+    }  # fmt: skip
+    return RenderedReport(
+        template=issued.template,
+        language=language,
+        sections=[RenderedSection.thawed(s) for s in frozen["sections"]],
+        figures=figures,
+        indicators=frozen["indicators"],
+        activities=frozen["activities"],
+        people=frozen["people"],
+    )
+
+
+@dataclass
+class FigureChange:
+    key: str
+    name: str
+    reported: Any
+    today: Any
+    added: int = 0  # people counted today who were not then
+    removed: int = 0  # people counted then who are not today
+    gone: int = 0  # of the removed: no longer in the registry (deleted or merged)
+    redefined: bool = False  # the indicator's definition changed since
+    cells: list[tuple[str, Any, Any]] = field(default_factory=list)  # of a split: (cell, then, now)
+
+
+def issued_compare(*, issued: IssuedReport) -> list[FigureChange]:
+    """Each frozen figure beside today's for the same period, and what changed in between."""
+    template = issued.template
+    indicators = {i.code: i for i in template.project.indicators.all()}
+    changes = []
+    for key, frozen in sorted(issued.snapshot["figures"].items()):
+        name = frozen["name_km"] if get_language() == "km" else frozen["name_en"]
+        change = FigureChange(key=key, name=name or frozen["name_en"], reported=frozen["value"],
+                              today=None)  # fmt: skip
+        indicator = indicators.get(frozen["code"])
+        change.redefined = indicator is None or indicator.definition != frozen["definition"]
+        # Today's figure by the definition used then, so a changed definition is not mistaken
+        # for changed records.
+        period = {"start": issued.starts_on, "end": issued.ends_on}
+        dimensions = [frozen["dimension"]] if frozen["dimension"] else []
+        value, splits = figure_and_splits(
+            project=template.project, definition=frozen["definition"], dimensions=dimensions,
+            **period,
+        )  # fmt: skip
+        change.today = plain_number(value)
+        if dimensions:
+            then, now = (
+                frozen["cells"],
+                {k: plain_number(v) for k, v in splits[dimensions[0]].items()},
+            )
+            labels = split_labels(dimensions[0], sorted(set(then) | set(now)))
+            change.cells = [
+                (labels.get(k, k), then.get(k, 0), now.get(k, 0))
+                for k in sorted(set(then) | set(now))
+                if then.get(k, 0) != now.get(k, 0)
+            ]
+        if frozen["ids"] is not None:
+            now = set(
+                figure_ids(project=template.project, definition=frozen["definition"], **period)
+            )
+            then = set(frozen["ids"])
+            removed = then - now
+            change.added, change.removed = len(now - then), len(removed)
+            present = set(Participant.objects.filter(pk__in=removed).values_list("pk", flat=True))
+            change.gone = len(removed - present)
+        changes.append(change)
+    return changes

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from pyroaring import BitMap
 
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
-from tonle.reports.models import ReportTemplate
+from tonle.reports.models import IssuedReport, ReportTemplate
 from tonle.reports.rendering import period_text, report_render
-from tonle.reports.services import report_pdf
-
-LANGUAGES = ("en", "km")
+from tonle.reports.services import (
+    LANGUAGES,
+    issued_compare,
+    issued_render,
+    report_issue,
+    report_pdf,
+)
+from tonle.results.indicators import DIMENSIONS
+from tonle.results.labels import labelled_split
+from tonle.results.views import people_page
 
 
 def _template(request: HttpRequest, slug: str, report: str) -> ReportTemplate:
@@ -61,6 +69,7 @@ def report_page(request: HttpRequest, slug: str, report: str) -> HttpResponse:
             "period": period_text(template.starts_on, template.ends_on),
             "show_problems": request.user.is_manager,
             "languages": LANGUAGES,
+            "issued_reports": template.issued.select_related("issued_by"),
         },
     )
 
@@ -102,5 +111,104 @@ def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
             "template": template,
             "formset": formset,
             "report": rendered,
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_issue_view(request: HttpRequest, slug: str, report: str) -> HttpResponse:
+    """Issue the report: its text, figures and the records behind them are frozen."""
+    template = _template(request, slug, report)
+    if not request.user.is_manager:
+        raise PermissionDenied
+    try:
+        issued = report_issue(by=request.user, template=template)
+    except ValidationError as broken:
+        for problem in broken.messages:
+            messages.error(request, problem)
+        return redirect("reports-page", slug=slug, report=report)
+    messages.success(request, _("The report is issued: its figures will not change."))
+    return redirect("reports-issued", pk=issued.pk)
+
+
+def _issued(request: HttpRequest, pk: int) -> IssuedReport:
+    issued = get_object_or_404(
+        IssuedReport.objects.select_related("template__project__organisation", "issued_by"), pk=pk
+    )
+    project_get_for_user(user=request.user, slug=issued.template.project.slug)
+    return issued
+
+
+@require_GET
+@login_required
+def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
+    issued = _issued(request, pk)
+    template = issued.template
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "project": template.project,
+            "template": template,
+            "issued": issued,
+            "report": issued_render(issued=issued, language=_language(request)),
+            "period": period_text(issued.starts_on, issued.ends_on),
+            "languages": LANGUAGES,
+        },
+    )
+
+
+@require_GET
+@login_required
+def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    issued = _issued(request, pk)
+    language = _language(request)
+    pdf = report_pdf(report=issued_render(issued=issued, language=language), issued=issued)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{issued.template.slug}-{issued.issued_at:%Y%m%d}-{language}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@login_required
+def issued_figure(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Behind a frozen figure: the people counted when it was issued (for those who may see
+    names), else its frozen split."""
+    issued = _issued(request, pk)
+    frozen = issued.snapshot["figures"].get(key)
+    if frozen is None:
+        raise Http404
+    name = frozen["name_km"] if _language(request) == "km" else frozen["name_en"]
+    if request.user.may_see_names and frozen["ids"] is not None:
+        return people_page(request, issued.template.project, BitMap(frozen["ids"]), name, "")
+    tables = [
+        {
+            "label": DIMENSIONS.get(d, d),
+            "cells": labelled_split(d, cells, request.user.may_see_names),
+        }
+        for d, cells in (frozen["splits"] or {frozen["dimension"]: frozen["cells"]}).items()
+        if d
+    ]
+    return render(
+        request,
+        "reports/issued_figure.html",
+        {"issued": issued, "frozen": frozen, "name": name or frozen["name_en"], "tables": tables},
+    )
+
+
+@require_GET
+@login_required
+def issued_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issued figures beside today's, and what changed in the records since."""
+    issued = _issued(request, pk)
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "issued": issued,
+            "project": issued.template.project,
+            "changes": issued_compare(issued=issued),
         },
     )

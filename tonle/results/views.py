@@ -96,7 +96,7 @@ def reach_badge(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _people_page(
+def people_page(
     request: HttpRequest, project: Project, ids: BitMap, what: str, cell: str
 ) -> HttpResponse:
     """The list of women behind a figure; those outside the reader's scope are counted, not named."""
@@ -147,7 +147,7 @@ def people_behind(request: HttpRequest, slug: str, dimension: str, key: str) -> 
         label = dimension_label(dimension)
     except (ValueError, StopIteration) as unknown:
         raise Http404 from unknown
-    return _people_page(request, project, ids, label, cell_label(dimension=dimension, key=key))
+    return people_page(request, project, ids, label, cell_label(dimension=dimension, key=key))
 
 
 def _period(request: HttpRequest, project: Project) -> tuple[dt.date, dt.date]:
@@ -249,7 +249,7 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
     except ValidationError as broken:
         raise Http404 from broken
     label = split_labels(dimension, [key]).get(key, key) if dimension else ""
-    return _people_page(request, project, ids, indicator.name, label)
+    return people_page(request, project, ids, indicator.name, label)
 
 
 def _framework_editor(request: HttpRequest, slug: str) -> Project:

@@ -109,7 +109,7 @@ def test_a_story_needs_consent_to_publish(report, world):
     assert rendered.problems == [
         ("Stories", f"Story {private.pk} (“Not to publish”) has no consent to publish.")
     ]
-    assert [s.title for s in rendered.sections[1].rows] == ["Her shop"]
+    assert [s["title"] for s in rendered.sections[1].rows] == ["Her shop"]
 
 
 def _png() -> bytes:

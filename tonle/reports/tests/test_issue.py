@@ -1,0 +1,102 @@
+"""Issuing freezes a report; later records change the live figures, never the issued ones."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tonle.people.tests.factories import ParticipantFactory
+from tonle.programs.models import Attendance
+from tonle.programs.tests.factories import ActivityFactory
+from tonle.reports.models import IssuedReport, SectionKind
+from tonle.reports.services import report_issue
+from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
+from tonle.results.services import indicator_save
+
+
+@pytest.fixture
+def report(world):
+    template = ReportTemplateFactory(project=world.project_a, slug="closing")
+    indicator_save(
+        project=world.project_a, level="outcome", code="engaged", name_en="Women engaged",
+        name_km="ស្ត្រីបានចូលរួម", definition={"measure": "people_attending", "filters": {"sex": ["F"]}},
+    )  # fmt: skip
+    activity = ActivityFactory(project=world.project_a, date=dt.date(2023, 3, 10))
+    for woman in ParticipantFactory.create_batch(6, village=world.village_a):
+        Attendance.objects.create(activity=activity, participant=woman)
+    SectionFactory(template=template, heading_en="Introduction",
+                   body_en="We engaged {{ engaged }} women.\n\n{{ engaged by quarter }}",
+                   body_km="ស្ត្រី {{ engaged }} នាក់។")  # fmt: skip
+    SectionFactory(template=template, kind=SectionKind.INDICATORS, heading_en="Indicators")
+    return template
+
+
+def _get(client, user, name, *args, **query):
+    client.force_login(user)
+    return client.get(reverse(name, args=args), query)
+
+
+def test_a_report_with_a_problem_cannot_be_issued_and_nothing_is_kept(world, report):
+    SectionFactory(template=report, heading_en="Broken", body_km="{{ nothing }}")
+    with pytest.raises(ValidationError) as refused:
+        report_issue(by=world.manager, template=report)
+    assert "Broken" in refused.value.messages[0] and "nothing" in refused.value.messages[0]
+    assert not IssuedReport.objects.exists()
+
+
+def test_after_issuing_new_attendance_changes_the_live_report_not_the_issued_one(
+    client, world, report
+):
+    issued = report_issue(by=world.manager, template=report)
+    late = ActivityFactory(project=world.project_a, date=dt.date(2023, 11, 2))
+    Attendance.objects.create(
+        activity=late, participant=ParticipantFactory(village=world.village_a)
+    )
+    report.sections.filter(heading_en="Introduction").update(body_en="Rewritten: {{ engaged }}.")
+
+    live = _get(client, world.manager, "reports-page", "project-a", "closing").content.decode()
+    frozen = _get(client, world.manager, "reports-issued", issued.pk).content.decode()
+    assert "Rewritten: <a" in live and ">7</a>" in live
+    assert "We engaged <a" in frozen and ">6</a> women" in frozen and "Rewritten" not in frozen
+
+    changes = _get(client, world.manager, "reports-issued-changes", issued.pk)
+    engaged = next(c for c in changes.context["changes"] if c.key == "engaged")
+    assert (engaged.reported, engaged.today, engaged.added, engaged.removed) == (6, 7, 1, 0)
+    split = next(c for c in changes.context["changes"] if c.key == "engaged by quarter")
+    assert split.cells == [("Q4 2023", 0, 1)]
+    assert "records were added or corrected" in changes.content.decode()
+
+
+def test_a_frozen_figure_lists_the_people_counted_then_or_for_a_donor_its_split(
+    client, world, report
+):
+    issued = report_issue(by=world.manager, template=report)
+    counted = set(issued.snapshot["figures"]["engaged"]["ids"])
+    assert len(counted) == 6
+    Attendance.objects.filter(participant_id=min(counted)).delete()
+
+    page = _get(client, world.manager, "reports-issued-figure", issued.pk, "engaged")
+    assert page.context["figure"] == 6 and len(page.context["page"]) == 6
+    donor = _get(client, world.donor, "reports-issued-figure", issued.pk, "engaged")
+    assert "page" not in donor.context and donor.context["tables"]
+    assert "Sok Srey" not in donor.content.decode()
+
+
+def test_the_issued_report_downloads_as_the_pdf_it_was(client, world, report):
+    issued = report_issue(by=world.manager, template=report)
+    response = _get(client, world.donor, "reports-issued-pdf", issued.pk, lang="km")
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_only_a_manager_issues_and_the_page_offers_it_only_when_nothing_is_broken(
+    client, world, report
+):
+    client.force_login(world.officer_a)
+    url = reverse("reports-issue", args=["project-a", "closing"])
+    assert client.post(url).status_code == 403
+    page = _get(client, world.manager, "reports-page", "project-a", "closing").content.decode()
+    assert url in page
+    client.force_login(world.manager)
+    response = client.post(url)
+    assert response.status_code == 302 and IssuedReport.objects.count() == 1
