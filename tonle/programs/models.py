@@ -19,8 +19,31 @@ class OrganisationKind(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
+class IatiOrganisationType(models.TextChoices):
+    """IATI's OrganisationType codelist, the codes an NGO's partners are likely to have."""
+
+    GOVERNMENT = "10", _("Government")
+    LOCAL_GOVERNMENT = "11", _("Local government")
+    INTERNATIONAL_NGO = "21", _("International NGO")
+    NATIONAL_NGO = "22", _("National NGO")
+    REGIONAL_NGO = "23", _("Regional NGO")
+    MULTILATERAL = "40", _("Multilateral")
+    FOUNDATION = "60", _("Foundation")
+    PRIVATE_SECTOR = "70", _("Private sector")
+    ACADEMIC = "80", _("Academic, training and research")
+    OTHER = "90", _("Other")
+
+
 class Organisation(BilingualNamed):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    iati_ref = models.CharField(
+        _("IATI organisation identifier"), max_length=100, blank=True,
+        help_text=_("As registered with IATI, e.g. GB-CHC-1234567; needed to publish to IATI."),
+    )  # fmt: skip
+    iati_type = models.CharField(
+        _("IATI organisation type"), max_length=2, choices=IatiOrganisationType.choices,
+        blank=True,
+    )  # fmt: skip
     commune = models.ForeignKey(
         "geo.Commune",
         on_delete=models.PROTECT,
@@ -53,6 +76,13 @@ class Project(BilingualNamed):
         "geo.Village", related_name="projects", verbose_name=_("communities")
     )
     description = models.TextField(_("description"), blank=True)
+    description_km = models.TextField(_("description (Khmer)"), blank=True)
+    iati_identifier = models.CharField(
+        _("IATI activity identifier"), max_length=150, blank=True,
+        help_text=_("Left empty: the organisation's IATI identifier, a dash and the short name."),
+    )  # fmt: skip
+    # OECD DAC 5-digit purpose code; 15170 is women's rights organisations and movements.
+    dac_sector = models.CharField(_("DAC sector"), max_length=5, default="15170")
 
     class Meta:
         verbose_name = _("project")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("issued/<int:pk>/changes/", views.issued_changes, name="reports-issued-changes"),
     path("issued/<int:pk>/figure/<str:key>/", views.issued_figure, name="reports-issued-figure"),
     path("<slug:slug>/", views.report_list, name="reports-list"),
+    path("<slug:slug>/iati/", views.iati_export, name="reports-iati"),
     path("<slug:slug>/<slug:report>/", views.report_page, name="reports-page"),
     path("<slug:slug>/<slug:report>/pdf/", views.report_pdf_download, name="reports-pdf"),
     path("<slug:slug>/<slug:report>/edit/", views.report_edit, name="reports-edit"),

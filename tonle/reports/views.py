@@ -14,6 +14,7 @@ from pyroaring import BitMap
 
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
+from tonle.reports.iati import iati_activity_file
 from tonle.reports.models import IssuedReport, ReportTemplate
 from tonle.reports.rendering import period_text, report_render
 from tonle.reports.services import (
@@ -212,3 +213,19 @@ def issued_changes(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": issued_compare(issued=issued),
         },
     )
+
+
+@require_GET
+@login_required
+def iati_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The project's IATI file: offered for download only when it passes the schema."""
+    project = project_get_for_user(user=request.user, slug=slug)
+    iati = iati_activity_file(project=project)
+    if request.GET.get("download"):
+        if not iati.valid:
+            return render(request, "reports/iati.html", {"project": project, "iati": iati},
+                          status=409)  # fmt: skip
+        response = HttpResponse(iati.xml, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="iati-{project.slug}.xml"'
+        return response
+    return render(request, "reports/iati.html", {"project": project, "iati": iati})
