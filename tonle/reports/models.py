@@ -91,3 +91,43 @@ class IssuedReport(models.Model):
         verbose_name = _("issued report")
         verbose_name_plural = _("issued reports")
         ordering = ["-issued_at"]
+
+
+class RenderStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for its turn")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RenderJob(models.Model):
+    """A PDF being made in the background (django-tasks), its progress, and the file made."""
+
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.CASCADE, related_name="render_jobs",
+        verbose_name=_("report"),
+    )  # fmt: skip
+    issued = models.ForeignKey(
+        IssuedReport, on_delete=models.CASCADE, null=True, blank=True, related_name="render_jobs",
+        verbose_name=_("issued report"),
+    )  # fmt: skip
+    language = models.CharField(_("language"), max_length=2)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("requested by"),
+    )  # fmt: skip
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/rendered/%Y/", blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("PDF being made")
+        verbose_name_plural = _("PDFs being made")
+        ordering = ["-requested_at"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,15 +15,15 @@ from pyroaring import BitMap
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
 from tonle.reports.iati import iati_activity_file
-from tonle.reports.models import IssuedReport, ReportTemplate
+from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate
 from tonle.reports.rendering import period_text, report_render
 from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
     issued_render,
     report_issue,
-    report_pdf,
 )
+from tonle.reports.tasks import render_pdf
 from tonle.results.indicators import DIMENSIONS
 from tonle.results.labels import labelled_split
 from tonle.results.views import people_page
@@ -73,17 +73,6 @@ def report_page(request: HttpRequest, slug: str, report: str) -> HttpResponse:
             "issued_reports": template.issued.select_related("issued_by"),
         },
     )
-
-
-@require_GET
-@login_required
-def report_pdf_download(request: HttpRequest, slug: str, report: str) -> HttpResponse:
-    template = _template(request, slug, report)
-    language = _language(request)
-    rendered = report_render(template=template, language=language, names=False)
-    response = HttpResponse(report_pdf(report=rendered), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{template.slug}-{language}.pdf"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,18 +151,6 @@ def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    issued = _issued(request, pk)
-    language = _language(request)
-    pdf = report_pdf(report=issued_render(issued=issued, language=language), issued=issued)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"{issued.template.slug}-{issued.issued_at:%Y%m%d}-{language}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_GET
-@login_required
 def issued_figure(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Behind a frozen figure: the people counted when it was issued (for those who may see
     names), else its frozen split."""
@@ -229,3 +206,45 @@ def iati_export(request: HttpRequest, slug: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="iati-{project.slug}.xml"'
         return response
     return render(request, "reports/iati.html", {"project": project, "iati": iati})
+
+
+@require_POST
+@login_required
+def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
+    """Queue the PDF of the report (or of one of its issued versions) and show its progress."""
+    template = _template(request, slug, report)
+    issued = None
+    if request.POST.get("issued"):
+        issued = get_object_or_404(template.issued, pk=request.POST["issued"])
+    language = request.POST.get("lang") if request.POST.get("lang") in LANGUAGES else "en"
+    job = RenderJob.objects.create(
+        template=template, issued=issued, language=language, requested_by=request.user
+    )
+    render_pdf.enqueue(job.pk)
+    return redirect("reports-job", pk=job.pk)
+
+
+def _job(request: HttpRequest, pk: int) -> RenderJob:
+    job = get_object_or_404(RenderJob.objects.select_related("template__project"), pk=pk)
+    project_get_for_user(user=request.user, slug=job.template.project.slug)
+    return job
+
+
+@require_GET
+@login_required
+def render_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF's progress: the whole page, or (for htmx, every second) the bar alone."""
+    job = _job(request, pk)
+    name = "reports/_job.html" if request.htmx else "reports/job.html"
+    return render(request, name, {"job": job, "project": job.template.project})
+
+
+@require_GET
+@login_required
+def render_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != RenderStatus.DONE:
+        raise Http404
+    name = f"{job.template.slug}-{job.language}.pdf"
+    return FileResponse(job.pdf.open("rb"), as_attachment=True, filename=name,
+                        content_type="application/pdf")  # fmt: skip

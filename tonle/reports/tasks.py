@@ -1,0 +1,51 @@
+"""Background work of reports: making a PDF, step by step, so the page can show its progress."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import task
+from weasyprint import HTML
+
+from tonle.reports.models import RenderJob, RenderStatus
+from tonle.reports.rendering import report_render
+from tonle.reports.services import LocalFiles, issued_render, report_html
+
+
+def _step(job: RenderJob, progress: int, step: str) -> None:
+    job.status, job.progress, job.step = RenderStatus.RUNNING, progress, step
+    job.save(update_fields=["status", "progress", "step"])
+
+
+@task()
+def render_pdf(job_id: int) -> int:
+    """Make the PDF of a render job; returns its number of pages."""
+    job = RenderJob.objects.select_related("template__project", "issued").get(pk=job_id)
+    started = time.perf_counter()
+    try:
+        with override(job.language):
+            _step(job, 10, _("Counting the figures"))
+            if job.issued:
+                report = issued_render(issued=job.issued, language=job.language)
+            else:
+                report = report_render(template=job.template, language=job.language, names=False)
+            _step(job, 40, _("Writing the sections"))
+            html = report_html(report=report, issued=job.issued)
+            _step(job, 55, _("Laying out the pages"))
+            document = HTML(string=html, base_url="/", url_fetcher=LocalFiles()).render()
+            _step(job, 85, _("Writing the PDF (%(pages)s pages)") % {"pages": len(document.pages)})
+            pdf = document.write_pdf()
+    except Exception as failed:
+        job.status, job.error = RenderStatus.FAILED, f"{type(failed).__name__}: {failed}"
+        job.save(update_fields=["status", "error"])
+        raise
+    name = f"{job.template.slug}-{job.language}-{timezone.now():%Y%m%d-%H%M%S}.pdf"
+    job.pdf.save(name, ContentFile(pdf), save=False)
+    job.status, job.progress, job.step = RenderStatus.DONE, 100, ""
+    job.pages, job.seconds = len(document.pages), time.perf_counter() - started
+    job.save()
+    return job.pages
