@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-browser postgres bench bench-support bench-grid bench-sheet clean
+        lint test-sqlite test-postgres test-browser postgres bench bench-support bench-grid bench-sheet bench-report clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -96,6 +96,9 @@ bench-grid:
 
 bench-sheet:
 	$(BIN)/python bench/sheet_apply.py
+
+bench-report: setup migrate demo
+	$(BIN)/python bench/report_pdf.py
 
 clean:
 	rm -rf var/static var/*.sqlite3*

@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from PIL import Image, UnidentifiedImageError
 
-from tonle.lib.suppression import too_small
 from tonle.lib.templatetags.tonle import num
 from tonle.outcomes.models import Story
 from tonle.people.ages import age_band_code, age_on
@@ -314,8 +313,7 @@ def report_render(
         links = figure_links if figure_links is not None else _live_links(template, figures, names)
         indicators = indicator_rows(
             framework_figures(project=template.project, start=template.starts_on,
-                              end=template.ends_on),
-            names=names,
+                              end=template.ends_on)
         )  # fmt: skip
         activities = [
             {
@@ -359,21 +357,22 @@ def report_render(
         return RenderedReport(template, language, sections, figures, indicators, activities, people)
 
 
-def indicator_rows(figures: list[IndicatorFigures], *, names: bool) -> list[dict[str, Any]]:
-    """The indicator table: each indicator with its baseline, target, value and progress."""
+def indicator_rows(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
+    """The indicator table: each indicator with its baseline, target, value and progress.
+
+    Totals are printed as they are, small or not: the report publishes them (one woman
+    became village chief). Splits in the text are where small cells are hidden.
+    """
     rows = []
     for item in figures:
         if not item.indicator.definition:
             continue
-        value = item.value
-        if not names and item.indicator.unit == "people" and too_small(value):
-            value = None
         rows.append({
             "code": item.indicator.code, "level": item.indicator.level,
             "level_label": str(item.indicator.get_level_display()), "name": item.indicator.name,
             "unit": str(item.indicator.get_unit_display()), "baseline": plain_number(item.indicator.baseline),
-            "target": plain_number(item.target), "value": plain_number(value), "error": item.error,
-            "progress": None if item.progress is None or value is None else round(100 * item.progress),
+            "target": plain_number(item.target), "value": plain_number(item.value), "error": item.error,
+            "progress": None if item.progress is None else round(100 * item.progress),
         })  # fmt: skip
     return rows
 

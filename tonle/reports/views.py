@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
+from tonle.lib.spreadsheets import XLSX, xlsx_workbook
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
 from tonle.reports.iati import iati_activity_file
 from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate
-from tonle.reports.rendering import period_text, report_render
+from tonle.reports.rendering import RenderedReport, period_text, report_render
 from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
     issued_render,
     report_issue,
+    report_tables,
 )
 from tonle.reports.tasks import render_pdf
 from tonle.results.indicators import DIMENSIONS
@@ -248,3 +253,43 @@ def render_download(request: HttpRequest, pk: int) -> HttpResponse:
     name = f"{job.template.slug}-{job.language}.pdf"
     return FileResponse(job.pdf.open("rb"), as_attachment=True, filename=name,
                         content_type="application/pdf")  # fmt: skip
+
+
+def _tables_response(request: HttpRequest, report: RenderedReport, name: str) -> HttpResponse:
+    """The indicator table and annexes: one XLSX workbook, or one table as CSV (?table=N)."""
+    tables = report_tables(report=report)
+    if request.GET.get("format") != "csv":
+        response = HttpResponse(xlsx_workbook(tables), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    try:
+        table = tables[int(request.GET.get("table", "0"))]
+    except (ValueError, IndexError) as unknown:
+        raise Http404 from unknown
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{slugify(table.name)}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Khmer as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([str(header) for header in table.headers])
+    writer.writerows(table.rows)
+    return response
+
+
+@require_GET
+@login_required
+def report_tables_download(request: HttpRequest, slug: str, report: str) -> HttpResponse:
+    template = _template(request, slug, report)
+    language = _language(request)
+    rendered = report_render(template=template, language=language, names=False)
+    return _tables_response(request, rendered, f"{template.slug}-{language}")
+
+
+@require_GET
+@login_required
+def issued_tables_download(request: HttpRequest, pk: int) -> HttpResponse:
+    issued = _issued(request, pk)
+    language = _language(request)
+    rendered = issued_render(issued=issued, language=language)
+    return _tables_response(
+        request, rendered, f"{issued.template.slug}-{issued.issued_at:%Y%m%d}-{language}"
+    )

@@ -96,3 +96,14 @@ def test_only_managers_edit_the_sections_and_their_edits_are_kept(client, world,
     assert report.sections.count() == 3
     page = _page(client, world.manager, "reports-page", report).content.decode()
     assert "cannot be issued" not in page
+
+
+def test_the_tables_download_as_one_workbook_or_one_csv_each(client, world, report):
+    client.force_login(world.donor)
+    url = reverse("reports-tables", args=["project-a", "closing"])
+    workbook = client.get(url, {"lang": "km"})
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    table = client.get(url, {"lang": "km", "format": "csv", "table": 0})
+    text = table.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("កូដ,") and "engaged" in text
+    assert client.get(url, {"format": "csv", "table": 9}).status_code == 404
