@@ -215,7 +215,13 @@ def _registry_and_activities(users: dict[str, User]) -> Project:
     admin = users["admin"]
     ccdo, _ = Organisation.objects.get_or_create(
         name_en="Cambodian Community Dream Organisation",
-        defaults={"name_km": "អង្គការសុបិនសហគមន៍កម្ពុជា", "kind": OrganisationKind.NGO},
+        # A made-up identifier under IATI's own prefix, so the demo's IATI file validates;
+        # a real NGO enters the one it registered.
+        defaults={
+            "name_km": "អង្គការសុបិនសហគមន៍កម្ពុជា",
+            "kind": OrganisationKind.NGO,
+            "iati_ref": "XI-IATI-DEMO-CCDO",
+        },
     )
     funders = [
         Organisation.objects.get_or_create(

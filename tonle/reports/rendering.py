@@ -182,7 +182,7 @@ def _figure_html(figure: Figure, *, names: bool, link: str | None, alone: bool) 
                            figure.key)  # fmt: skip
     if figure.dimension is None:
         text = num(figure.value)
-        return format_html('<a class="figure" href="{}">{}</a>', link, text) if link else text
+        return format_html('<a class="figure-link" href="{}">{}</a>', link, text) if link else text
     cells = labelled_split(figure.dimension, figure.cells, names)
     if alone:
         rows = "".join(

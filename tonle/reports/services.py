@@ -31,7 +31,7 @@ from tonle.reports.rendering import (
     report_render,
 )
 from tonle.results.grid import figure_and_splits, figure_ids
-from tonle.results.indicators import definition_check, dimensions_of
+from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
 from tonle.results.labels import split_labels
 
 LANGUAGES = ("en", "km")
@@ -197,9 +197,12 @@ def issued_compare(*, issued: IssuedReport) -> list[FigureChange]:
     indicators = {i.code: i for i in template.project.indicators.all()}
     changes = []
     for key, frozen in sorted(issued.snapshot["figures"].items()):
-        name = frozen["name_km"] if get_language() == "km" else frozen["name_en"]
-        change = FigureChange(key=key, name=name or frozen["name_en"], reported=frozen["value"],
-                              today=None)  # fmt: skip
+        name = (frozen["name_km"] if get_language() == "km" else frozen["name_en"]) or frozen[
+            "name_en"
+        ]
+        if frozen["dimension"]:
+            name = f"{name} · {DIMENSIONS.get(frozen['dimension'], frozen['dimension'])}"
+        change = FigureChange(key=key, name=name, reported=frozen["value"], today=None)
         indicator = indicators.get(frozen["code"])
         change.redefined = indicator is None or indicator.definition != frozen["definition"]
         # Today's figure by the definition used then, so a changed definition is not mistaken
