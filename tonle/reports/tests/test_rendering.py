@@ -11,29 +11,10 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tonle.outcomes.services import story_write
-from tonle.people.tests.factories import ParticipantFactory
-from tonle.programs.models import Attendance
-from tonle.programs.tests.factories import ActivityFactory
 from tonle.reports.models import SectionKind
 from tonle.reports.rendering import report_render
 from tonle.reports.services import LocalFiles, report_pdf, report_xlsx
-from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
-from tonle.results.services import indicator_save
-
-
-@pytest.fixture
-def report(world):
-    """A 2023 report of project A, whose framework counts the women who took part."""
-    template = ReportTemplateFactory(project=world.project_a, slug="closing")
-    indicator_save(
-        project=world.project_a, level="outcome", code="engaged", name_en="Women engaged",
-        name_km="ស្ត្រីបានចូលរួម", definition={"measure": "people_attending", "filters": {"sex": ["F"]}},
-    )  # fmt: skip
-    for month in (2, 5):
-        activity = ActivityFactory(project=world.project_a, date=dt.date(2023, month, 10))
-        for woman in ParticipantFactory.create_batch(3, village=world.village_a):
-            Attendance.objects.create(activity=activity, participant=woman)
-    return template
+from tonle.reports.tests.factories import SectionFactory
 
 
 def _text(report_template, body_en, body_km="", **fields):
