@@ -59,16 +59,28 @@ def band_indexes(years: np.ndarray, born: np.ndarray) -> np.ndarray:
     return index
 
 
-def changed_since(model: type[Model], mark: int) -> tuple[set[int], int]:
-    """Ids of the model's records changed after history id `mark`, and the mark to keep next."""
+def changed_since(
+    model: type[Model], mark: int, seen: Iterable[int] = ()
+) -> tuple[set[int], int, list[int]]:
+    """Ids of the model's records changed after history id `mark` (skipping the history ids
+    already `seen`), the mark to keep next, and the history ids above it now seen.
+
+    Rows younger than REREAD_WINDOW stay above the mark, so that one committed late with a
+    lower id is still found; passing them back as `seen` keeps them from being applied twice.
+    """
     settled = timezone.now() - REREAD_WINDOW
+    seen = set(seen)
     changed: set[int] = set()
+    recent = []
     rows = model.history.filter(history_id__gt=mark).values_list("history_id", "history_date", "id")
     for history_id, history_date, pk in rows:
-        changed.add(pk)
+        if history_id not in seen:
+            changed.add(pk)
         if history_date <= settled:
             mark = max(mark, history_id)
-    return changed, mark
+        else:
+            recent.append(history_id)
+    return changed, mark, sorted(history_id for history_id in recent if history_id > mark)
 
 
 def last_history_id(model: type[Model]) -> int:

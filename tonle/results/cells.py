@@ -136,9 +136,9 @@ def reach_rebuild(*, project: Project) -> ReachState:
 
 def _changes_since(state: ReachState) -> tuple[set[int], dict[str, int]]:
     """Participants whose cells may have changed, and the marks to keep afterwards."""
-    attendances, attendance_mark = changed_since(Attendance, state.attendance_mark)
-    participants, participant_mark = changed_since(Participant, state.participant_mark)
-    moved, activity_mark = changed_since(Activity, state.activity_mark)
+    attendances, attendance_mark, _seen = changed_since(Attendance, state.attendance_mark)
+    participants, participant_mark, _seen = changed_since(Participant, state.participant_mark)
+    moved, activity_mark, _seen = changed_since(Activity, state.activity_mark)
     affected = participants | set(
         Attendance.history.filter(id__in=attendances).values_list("participant_id", flat=True)
     )

@@ -63,7 +63,7 @@ from tonle.results.models import IndicatorGrid
 COLUMNS = ("community", "sex", "age_band", "disability", "component", "activity_type", "month")
 _DERIVED = {"district": "community", "commune": "community", "year": "month", "quarter": "month"}
 _SEXES = list(Sex.values)
-_ID_CHUNK = 500
+_ID_CHUNK = 5000  # ids in one IN (...): SQLite takes up to 32,766
 
 
 @dataclass(frozen=True)
@@ -415,7 +415,9 @@ def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
         marks = dict(stored.marks)
         for source in [*SOURCES[measure.code], _PARTICIPANTS]:
             label = source.model._meta.label
-            changed, marks[label] = changed_since(source.model, marks.get(label, 0))
+            changed, marks[label], marks[f"{label}:seen"] = changed_since(
+                source.model, marks.get(label, 0), marks.get(f"{label}:seen", ())
+            )
             if changed:
                 affected.update(p for p in source.people(changed) if p is not None)
         with _LOCK:

@@ -1,0 +1,24 @@
+"""Reading the history tables: recent rows are read again (a late commit can carry a lower
+id) but never applied twice."""
+
+from tonle.people.tests.factories import ParticipantFactory
+from tonle.programs.models import Attendance
+from tonle.programs.tests.factories import ActivityFactory
+from tonle.results.bitmaps import changed_since
+
+
+def test_recent_history_is_read_again_but_not_applied_twice(world):
+    activity = ActivityFactory(project=world.project_a)
+    first = Attendance.objects.create(activity=activity, participant=ParticipantFactory())
+    second = Attendance.objects.create(activity=activity, participant=ParticipantFactory())
+    first_row, second_row = Attendance.history.order_by("history_id").values_list(
+        "history_id", flat=True
+    )
+
+    changed, mark, seen = changed_since(Attendance, 0)
+    assert changed == {first.pk, second.pk}
+    assert mark == 0 and seen == [first_row, second_row]  # too recent to move the mark past
+
+    assert changed_since(Attendance, mark, seen) == (set(), 0, [first_row, second_row])
+    # As if the first row had committed after the second was read: it is found then.
+    assert changed_since(Attendance, mark, [second_row])[0] == {first.pk}
