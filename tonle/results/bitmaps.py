@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
@@ -59,28 +60,47 @@ def band_indexes(years: np.ndarray, born: np.ndarray) -> np.ndarray:
     return index
 
 
-def changed_since(
-    model: type[Model], mark: int, seen: Iterable[int] = ()
-) -> tuple[set[int], int, list[int]]:
-    """Ids of the model's records changed after history id `mark` (skipping the history ids
-    already `seen`), the mark to keep next, and the history ids above it now seen.
+@dataclass
+class Changes:
+    """What a history table says changed since a mark."""
+
+    inserted: set[int]  # records only created since (their new rows are all "+")
+    altered: set[int]  # records changed or deleted since
+    mark: int  # the mark to keep next
+    seen: list[int]  # history ids above the mark already read
+
+    @property
+    def records(self) -> set[int]:
+        return self.inserted | self.altered
+
+
+def changed_since(model: type[Model], mark: int, seen: Iterable[int] = ()) -> Changes:
+    """The model's records changed after history id `mark`, skipping history ids already `seen`.
 
     Rows younger than REREAD_WINDOW stay above the mark, so that one committed late with a
     lower id is still found; passing them back as `seen` keeps them from being applied twice.
     """
     settled = timezone.now() - REREAD_WINDOW
     seen = set(seen)
-    changed: set[int] = set()
+    inserted: set[int] = set()
+    altered: set[int] = set()
     recent = []
-    rows = model.history.filter(history_id__gt=mark).values_list("history_id", "history_date", "id")
-    for history_id, history_date, pk in rows:
+    rows = model.history.filter(history_id__gt=mark).values_list(
+        "history_id", "history_date", "history_type", "id"
+    )
+    for history_id, history_date, history_type, pk in rows:
         if history_id not in seen:
-            changed.add(pk)
+            (inserted if history_type == "+" else altered).add(pk)
         if history_date <= settled:
             mark = max(mark, history_id)
         else:
             recent.append(history_id)
-    return changed, mark, sorted(history_id for history_id in recent if history_id > mark)
+    return Changes(
+        inserted=inserted - altered,
+        altered=altered,
+        mark=mark,
+        seen=sorted(history_id for history_id in recent if history_id > mark),
+    )
 
 
 def last_history_id(model: type[Model]) -> int:

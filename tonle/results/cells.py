@@ -136,11 +136,14 @@ def reach_rebuild(*, project: Project) -> ReachState:
 
 def _changes_since(state: ReachState) -> tuple[set[int], dict[str, int]]:
     """Participants whose cells may have changed, and the marks to keep afterwards."""
-    attendances, attendance_mark, _seen = changed_since(Attendance, state.attendance_mark)
-    participants, participant_mark, _seen = changed_since(Participant, state.participant_mark)
-    moved, activity_mark, _seen = changed_since(Activity, state.activity_mark)
-    affected = participants | set(
-        Attendance.history.filter(id__in=attendances).values_list("participant_id", flat=True)
+    attendances = changed_since(Attendance, state.attendance_mark)
+    participants = changed_since(Participant, state.participant_mark)
+    activities = changed_since(Activity, state.activity_mark)
+    moved = activities.records
+    affected = participants.records | set(
+        Attendance.history.filter(id__in=attendances.records).values_list(
+            "participant_id", flat=True
+        )
     )
     if moved:
         affected.update(
@@ -149,9 +152,9 @@ def _changes_since(state: ReachState) -> tuple[set[int], dict[str, int]]:
             )
         )
     marks = {
-        "attendance_mark": attendance_mark,
-        "activity_mark": activity_mark,
-        "participant_mark": participant_mark,
+        "attendance_mark": attendances.mark,
+        "activity_mark": activities.mark,
+        "participant_mark": participants.mark,
     }
     return affected, marks
 

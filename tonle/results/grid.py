@@ -68,22 +68,32 @@ _ID_CHUNK = 5000  # ids in one IN (...): SQLite takes up to 32,766
 
 @dataclass(frozen=True)
 class Source:
-    """Records whose changes can move a measure's people, and how to find those people."""
+    """Records whose changes can move a measure's people, and how to find those people.
+
+    New records of the measure's own model (`records`) are added to the grid as they are;
+    any other change, and a change to an existing record, recounts the people it touches.
+    A new activity or a new woman moves nobody: her records come through the records' table.
+    """
 
     model: type[Model]
     people: Callable[[set[int]], Iterable[int | None]]
+    records: bool = False
 
 
-def _by_history(model: type[Model], path: str) -> Source:
+def _by_history(model: type[Model], path: str, *, records: bool = False) -> Source:
     # Every version of a changed record, so a record moved from one woman to another
     # recounts both.
-    return Source(model, lambda ids: model.history.filter(id__in=ids).values_list(path, flat=True))
+    return Source(
+        model,
+        lambda ids: model.history.filter(id__in=ids).values_list(path, flat=True),
+        records=records,
+    )
 
 
 _PARTICIPANTS = Source(Participant, lambda ids: ids)
 SOURCES: dict[str, list[Source]] = {
     "people_attending": [
-        _by_history(Attendance, "participant_id"),
+        _by_history(Attendance, "participant_id", records=True),
         Source(
             Activity,
             lambda ids: Attendance.objects.filter(activity_id__in=ids).values_list(
@@ -91,14 +101,14 @@ SOURCES: dict[str, list[Source]] = {
             ),
         ),
     ],
-    "smart_women": [_by_history(GroupMembership, "participant_id")],
+    "smart_women": [_by_history(GroupMembership, "participant_id", records=True)],
     "people_supported": [
-        _by_history(Session, "case__participant_id"),
+        _by_history(Session, "case__participant_id", records=True),
         _by_history(SupportCase, "participant_id"),
     ],
-    "people_served": [_by_history(ServiceDelivery, "participant_id")],
-    "people_milestone": [_by_history(Milestone, "participant_id")],
-    "case_people": [_by_history(SupportCase, "participant_id")],
+    "people_served": [_by_history(ServiceDelivery, "participant_id", records=True)],
+    "people_milestone": [_by_history(Milestone, "participant_id", records=True)],
+    "case_people": [_by_history(SupportCase, "participant_id", records=True)],
 }
 
 
@@ -273,18 +283,19 @@ class _Rows:
     contexts: np.ndarray
 
 
-def _read(measure: Measure, records: Any, project: Project, people: list[int] | None) -> _Rows:
+def _read(
+    measure: Measure, records: Any, project: Project, only: tuple[str, list[int]] | None
+) -> _Rows:
     def read(*fields: Any) -> np.ndarray:
-        if people is None:
+        if only is None:
             return int_rows(records.values_list(*fields), len(fields))
+        path, ids = only
         chunks = [
             int_rows(
-                records.filter(**{f"{measure.person}__in": people[i : i + _ID_CHUNK]}).values_list(
-                    *fields
-                ),
+                records.filter(**{f"{path}__in": ids[i : i + _ID_CHUNK]}).values_list(*fields),
                 len(fields),
             )
-            for i in range(0, len(people), _ID_CHUNK)
+            for i in range(0, len(ids), _ID_CHUNK)
         ]
         return np.concatenate(chunks) if chunks else np.empty((0, len(fields)), dtype=np.int64)
 
@@ -318,13 +329,24 @@ def _read(measure: Measure, records: Any, project: Project, people: list[int] | 
 
 
 def _build(
-    project: Project, definition: dict[str, Any], people: list[int] | None
+    project: Project,
+    definition: dict[str, Any],
+    *,
+    people: list[int] | None = None,
+    records: list[int] | None = None,
 ) -> dict[tuple[int, ...], BitMap]:
-    """The fine cells from SQL: of everyone, or only of `people`."""
-    measure, records = indicator_records(
+    """The fine cells from SQL: of everyone, or only of `people`, or only of these `records`."""
+    measure, counted = indicator_records(
         project=project, definition=definition, start=None, end=None
     )
-    rows = _read(measure, records, project, people)
+    only = (
+        (measure.person, people)
+        if people is not None
+        else ("pk", records)
+        if records is not None
+        else None
+    )
+    rows = _read(measure, counted, project, only)
     if not len(rows.person):
         return {}
     sex, born, disabled = _people_columns(rows.person)
@@ -365,7 +387,7 @@ def grid_rebuild(*, project: Project, definition: dict[str, Any]) -> Grid:
     measure = definition_check(project=project, definition=definition)
     with transaction.atomic():
         marks = _marks(measure.code)
-        grid = _grid_of(_build(project, definition, None))
+        grid = _grid_of(_build(project, definition))
         stored, _created = IndicatorGrid.objects.update_or_create(
             project=project,
             stamp=_stamp(definition),
@@ -385,17 +407,25 @@ def grid_rebuild(*, project: Project, definition: dict[str, Any]) -> Grid:
 
 
 def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -> Grid:
-    """The grid with the affected people taken out of every cell and put back where they are now."""
-    cells, bitmaps = [], []
-    for key, bitmap in zip(map(tuple, grid.cells.tolist()), grid.bitmaps, strict=True):
-        after = (bitmap - affected) | fresh.pop(key, BitMap())
-        if after:
-            cells.append(key)
-            bitmaps.append(after)
-    for key, bitmap in fresh.items():
-        cells.append(key)
-        bitmaps.append(bitmap)
-    return Grid(np.array(cells, dtype=np.int64), bitmaps)
+    """A new grid: the affected people taken out of every cell, then the fresh cells added.
+
+    The grid read is left as it was (another request may hold it); only cells that change
+    get a new bitmap.
+    """
+    keys = list(map(tuple, grid.cells.tolist()))
+    bitmaps = [
+        bitmap - affected if affected and not bitmap.isdisjoint(affected) else bitmap
+        for bitmap in grid.bitmaps
+    ]
+    at = {key: index for index, key in enumerate(keys)}
+    for key, ids in fresh.items():
+        if key in at:
+            bitmaps[at[key]] = bitmaps[at[key]] | ids
+        else:
+            keys.append(key)
+            bitmaps.append(ids)
+    kept = [index for index, bitmap in enumerate(bitmaps) if bitmap]
+    return Grid(np.array([keys[i] for i in kept], dtype=np.int64), [bitmaps[i] for i in kept])
 
 
 def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
@@ -411,30 +441,38 @@ def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
         )
         if stored is None:
             return grid_rebuild(project=project, definition=definition)
-        affected: set[int] = set()
+        affected: set[int] = set()  # people to count again from all their records
+        added: set[int] = set()  # new records of the measure, added as they are
         marks = dict(stored.marks)
         for source in [*SOURCES[measure.code], _PARTICIPANTS]:
             label = source.model._meta.label
-            changed, marks[label], marks[f"{label}:seen"] = changed_since(
+            changes = changed_since(
                 source.model, marks.get(label, 0), marks.get(f"{label}:seen", ())
             )
-            if changed:
-                affected.update(p for p in source.people(changed) if p is not None)
+            marks[label], marks[f"{label}:seen"] = changes.mark, changes.seen
+            if source.records:
+                added |= changes.inserted
+            if changes.altered:
+                affected.update(p for p in source.people(changes.altered) if p is not None)
         with _LOCK:
             loaded = _LOADED.get(stored.pk)
         if loaded and loaded[0] == stored.revision:
             grid = loaded[1]
         else:
             grid = Grid.deserialize(bytes(IndicatorGrid.objects.get(pk=stored.pk).data))
+        if added:
+            grid = _apply(grid, _build(project, definition, records=sorted(added)), BitMap())
         if affected:
-            fresh = _build(project, definition, sorted(affected))
+            fresh = _build(project, definition, people=sorted(affected))
             grid = _apply(grid, fresh, BitMap(affected))
+        changed_grid = bool(added or affected)
+        if changed_grid:
             stored.data = grid.serialize()
             stored.cells = len(grid.bitmaps)
             stored.revision = uuid.uuid4()
         stored.marks = marks
         stored.caught_up_at = timezone.now()
-        changed = ["data", "cells", "revision"] if affected else []
+        changed = ["data", "cells", "revision"] if changed_grid else []
         stored.save(update_fields=["marks", "caught_up_at", *changed])
     with _LOCK:
         _LOADED[stored.pk] = (stored.revision, grid)

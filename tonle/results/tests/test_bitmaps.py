@@ -15,10 +15,21 @@ def test_recent_history_is_read_again_but_not_applied_twice(world):
         "history_id", flat=True
     )
 
-    changed, mark, seen = changed_since(Attendance, 0)
-    assert changed == {first.pk, second.pk}
-    assert mark == 0 and seen == [first_row, second_row]  # too recent to move the mark past
+    changes = changed_since(Attendance, 0)
+    assert changes.inserted == {first.pk, second.pk} and changes.altered == set()
+    assert changes.mark == 0  # too recent to move the mark past
+    assert changes.seen == [first_row, second_row]
 
-    assert changed_since(Attendance, mark, seen) == (set(), 0, [first_row, second_row])
+    again = changed_since(Attendance, changes.mark, changes.seen)
+    assert (again.records, again.mark, again.seen) == (set(), 0, [first_row, second_row])
     # As if the first row had committed after the second was read: it is found then.
-    assert changed_since(Attendance, mark, [second_row])[0] == {first.pk}
+    assert changed_since(Attendance, 0, [second_row]).records == {first.pk}
+
+
+def test_a_record_changed_after_it_was_created_counts_as_altered(world):
+    activity = ActivityFactory(project=world.project_a)
+    attendance = Attendance.objects.create(activity=activity, participant=ParticipantFactory())
+    pk = attendance.pk
+    attendance.delete()
+    changes = changed_since(Attendance, 0)
+    assert (changes.inserted, changes.altered) == (set(), {pk})
