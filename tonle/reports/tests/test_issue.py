@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
@@ -109,3 +110,10 @@ def test_only_a_manager_issues_and_the_page_offers_it_only_when_nothing_is_broke
     client.force_login(world.manager)
     response = client.post(url)
     assert response.status_code == 302 and IssuedReport.objects.count() == 1
+    issued = IssuedReport.objects.get()
+    page = _get(client, world.manager, "reports-page", "project-a", "closing").content.decode()
+    link = reverse("reports-issued", args=[issued.pk])
+    assert (
+        f'<a href="{link}">' in page
+        and timezone.localtime(issued.issued_at).strftime("%H:%M") in page
+    )
