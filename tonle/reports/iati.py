@@ -20,7 +20,7 @@ from lxml import etree
 
 from tonle.lib.suppression import hidden_cells
 from tonle.programs.models import IatiOrganisationType, Organisation, OrganisationKind, Project
-from tonle.reports.rendering import plain_number
+from tonle.results.framework import plain_number
 from tonle.results.grid import figure_and_splits
 from tonle.results.indicators import MEASURES, dimensions_of
 from tonle.results.labels import split_labels

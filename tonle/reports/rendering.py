@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import markdown
@@ -34,7 +33,7 @@ from tonle.people.ages import age_band_code, age_on
 from tonle.people.models import Sex
 from tonle.programs.models import Activity, Attendance
 from tonle.reports.models import ReportTemplate, Section, SectionKind
-from tonle.results.framework import IndicatorFigures, framework_figures
+from tonle.results.framework import IndicatorFigures, framework_figures, plain_number
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import DIMENSIONS, MEASURES, definition_check
 from tonle.results.labels import labelled_split, split_labels, trend_columns
@@ -375,13 +374,6 @@ def indicator_rows(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
             "progress": None if item.progress is None else round(100 * item.progress),
         })  # fmt: skip
     return rows
-
-
-def plain_number(value: Any) -> Any:
-    """A number as JSON keeps it: whole numbers as int."""
-    if isinstance(value, Decimal):
-        return int(value) if value == int(value) else float(value)
-    return value
 
 
 def _section_rows(

@@ -26,10 +26,10 @@ from tonle.reports.rendering import (
     RenderedReport,
     RenderedSection,
     period_text,
-    plain_number,
     report_figures,
     report_render,
 )
+from tonle.results.framework import plain_number
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
 from tonle.results.labels import split_labels

@@ -76,10 +76,11 @@ def framework_figures(
     return results
 
 
-def _number(value: Decimal | int | None) -> float | int | None:
-    if value is None or isinstance(value, int):
-        return value
-    return int(value) if value == int(value) else float(value)
+def plain_number(value: Any) -> Any:
+    """A number as JSON keeps it: a whole Decimal as int, any other as float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == int(value) else float(value)
+    return value
 
 
 def framework_records(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
@@ -91,11 +92,11 @@ def framework_records(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
             "name": f.indicator.name_en,
             "name_km": f.indicator.name_km,
             "unit": f.indicator.unit,
-            "value": _number(f.value),
-            "target": _number(f.target),
-            "baseline": _number(f.indicator.baseline),
+            "value": plain_number(f.value),
+            "target": plain_number(f.target),
+            "baseline": plain_number(f.indicator.baseline),
             "splits": {
-                d: {k: _number(v) for k, v in cells.items()} for d, cells in f.splits.items()
+                d: {k: plain_number(v) for k, v in cells.items()} for d, cells in f.splits.items()
             },
             "error": f.error,
         }
