@@ -310,9 +310,10 @@ def report_render(
     with override(language):
         figures = report_figures(template=template) if figures is None else figures
         links = figure_links if figure_links is not None else _live_links(template, figures, names)
+        # The table prints each indicator's value only: no splits to count.
         indicators = indicator_rows(
             framework_figures(project=template.project, start=template.starts_on,
-                              end=template.ends_on)
+                              end=template.ends_on, split=False)
         )  # fmt: skip
         activities = [
             {
