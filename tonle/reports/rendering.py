@@ -94,10 +94,6 @@ class RenderedReport:
         return [(s.heading or s.kind, p) for s in self.sections for p in s.problems]
 
 
-def section_label(section: Section) -> str:
-    return section.heading_en or section.heading_km or _("Section %(n)s") % {"n": section.order}
-
-
 def markdown_problems(text: str) -> list[str]:
     """What is unbalanced in a text: code fences, emphasis, links, placeholders."""
     problems = []
@@ -177,8 +173,7 @@ def report_figures(*, template: ReportTemplate, ids: bool = False) -> dict[str, 
 
 def _figure_html(figure: Figure, *, names: bool, link: str | None, alone: bool) -> str:
     if figure.error:
-        return format_html('<mark class="broken" title="{}">{{{{ {} }}}}</mark>', figure.error,
-                           figure.key)  # fmt: skip
+        return _broken(figure.key, figure.error)
     if figure.dimension is None:
         text = num(figure.value)
         return format_html('<a class="figure-link" href="{}">{}</a>', link, text) if link else text
@@ -287,15 +282,16 @@ def people_annex(template: ReportTemplate) -> list[tuple[str, str, int]]:
             "participant_id", "participant__village_id", "participant__birth_year", "activities"
         )
     )
+    bands = [
+        age_band_code(age_on(on=template.ends_on, date_of_birth=None, birth_year=born))
+        for _person, _village, born, _activities in people
+    ]
     villages = split_labels("community", sorted({str(p[1]) for p in people}))
-    bands = {}
-    annex = []
-    for _person, village, born, activities in people:
-        code = age_band_code(age_on(on=template.ends_on, date_of_birth=None, birth_year=born))
-        if code not in bands:
-            bands[code] = split_labels("age_band", [code])[code]
-        annex.append((villages.get(str(village), str(village)), bands[code], activities))
-    return sorted(annex)
+    band_labels = split_labels("age_band", sorted(set(bands)))
+    return sorted(
+        (villages.get(str(village), str(village)), band_labels[band], activities)
+        for (_person, village, _born, activities), band in zip(people, bands, strict=True)
+    )
 
 
 def report_render(

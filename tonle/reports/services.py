@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tonle.accounts.models import User
@@ -67,10 +67,14 @@ def report_html(*, report: RenderedReport, issued: IssuedReport | None = None) -
         )
 
 
+def report_document(*, html: str) -> Document:
+    """The print page laid out on A4 pages (WeasyPrint; Pango shapes the Khmer)."""
+    return HTML(string=html, base_url="/", url_fetcher=LocalFiles()).render()
+
+
 def report_pdf(*, report: RenderedReport, issued: IssuedReport | None = None) -> bytes:
-    """The report as an A4 PDF (WeasyPrint; Pango shapes the Khmer)."""
-    html = report_html(report=report, issued=issued)
-    return HTML(string=html, base_url="/", url_fetcher=LocalFiles()).write_pdf()
+    """The report as an A4 PDF."""
+    return report_document(html=report_html(report=report, issued=issued)).write_pdf()
 
 
 def report_tables(*, report: RenderedReport) -> list[Sheet]:

@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
-from weasyprint import HTML
 
 from tonle.reports.models import RenderJob, RenderStatus
 from tonle.reports.rendering import report_render
-from tonle.reports.services import LocalFiles, issued_render, report_html
+from tonle.reports.services import issued_render, report_document, report_html
 
 
 def _step(job: RenderJob, progress: int, step: str) -> None:
@@ -36,7 +35,7 @@ def render_pdf(job_id: int) -> int:
             _step(job, 40, _("Writing the sections"))
             html = report_html(report=report, issued=job.issued)
             _step(job, 55, _("Laying out the pages"))
-            document = HTML(string=html, base_url="/", url_fetcher=LocalFiles()).render()
+            document = report_document(html=html)
             _step(job, 85, _("Writing the PDF (%(pages)s pages)") % {"pages": len(document.pages)})
             pdf = document.write_pdf()
     except Exception as failed:
