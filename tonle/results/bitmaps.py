@@ -18,6 +18,8 @@ from tonle.people.ages import age_bands
 # transaction can commit a lower history id after a higher one was already read.
 REREAD_WINDOW = dt.timedelta(seconds=60)
 _CHUNK = 100_000
+# Ids in one `IN (...)`: well under SQLite's default limit of 32,766 variables.
+ID_CHUNK = 5000
 
 
 def bitmaps_by_key(keys: np.ndarray, people: np.ndarray) -> Iterable[tuple[int, BitMap]]:
@@ -42,6 +44,12 @@ def int_rows(rows: QuerySet, width: int) -> np.ndarray:
         while chunk := cursor.fetchmany(_CHUNK):
             parts.append(np.array(chunk, dtype=np.int64).reshape(-1, width))
     return np.concatenate(parts) if parts else np.empty((0, width), dtype=np.int64)
+
+
+def chunks(ids: list[int]) -> Iterable[list[int]]:
+    """The ids, ID_CHUNK at a time, for queries that filter by them."""
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
 
 
 def band_indexes(years: np.ndarray, born: np.ndarray) -> np.ndarray:

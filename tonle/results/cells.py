@@ -25,6 +25,7 @@ from tonle.results.bitmaps import (
     band_indexes,
     bitmaps_by_key,
     changed_since,
+    chunks,
     int_rows,
     last_history_id,
 )
@@ -32,7 +33,6 @@ from tonle.results.models import ReachCell, ReachState
 
 TOTAL = "total"
 ALL = "all"
-_ID_CHUNK = 500
 
 Cells = dict[tuple[str, str], BitMap]
 
@@ -178,9 +178,7 @@ def reach_refresh(*, project: Project) -> ReachState:
 def _apply(project: Project, affected: BitMap) -> None:
     activities = _Activities(project)
     ids = list(affected)
-    rows = [
-        _attendance_rows(project, ids[i : i + _ID_CHUNK]) for i in range(0, len(ids), _ID_CHUNK)
-    ]
+    rows = [_attendance_rows(project, chunk) for chunk in chunks(ids)]
     fresh = _cells_from(activities, np.concatenate(rows))
     existing = {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
     for place, cell in existing.items():

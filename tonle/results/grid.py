@@ -43,6 +43,7 @@ from tonle.results.bitmaps import (
     band_indexes,
     bitmaps_by_key,
     changed_since,
+    chunks,
     int_rows,
     last_history_id,
 )
@@ -63,7 +64,6 @@ from tonle.results.models import IndicatorGrid
 COLUMNS = ("community", "sex", "age_band", "disability", "component", "activity_type", "month")
 _DERIVED = {"district": "community", "commune": "community", "year": "month", "quarter": "month"}
 _SEXES = list(Sex.values)
-_ID_CHUNK = 5000  # ids in one IN (...): SQLite takes up to 32,766
 
 
 @dataclass(frozen=True)
@@ -256,8 +256,7 @@ def _people_columns(person_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     """(sex index, year of birth or 0, disability 0/1) of each id, in the order given."""
     wanted = np.unique(person_ids)
     rows = []
-    for i in range(0, len(wanted), 50_000):
-        chunk = wanted[i : i + 50_000].tolist()
+    for chunk in chunks(wanted.tolist()):
         rows.extend(
             Participant.objects.filter(pk__in=chunk)
             .order_by("id")
@@ -290,14 +289,11 @@ def _read(
         if only is None:
             return int_rows(records.values_list(*fields), len(fields))
         path, ids = only
-        chunks = [
-            int_rows(
-                records.filter(**{f"{path}__in": ids[i : i + _ID_CHUNK]}).values_list(*fields),
-                len(fields),
-            )
-            for i in range(0, len(ids), _ID_CHUNK)
+        parts = [
+            int_rows(records.filter(**{f"{path}__in": chunk}).values_list(*fields), len(fields))
+            for chunk in chunks(ids)
         ]
-        return np.concatenate(chunks) if chunks else np.empty((0, len(fields)), dtype=np.int64)
+        return np.concatenate(parts) if parts else np.empty((0, len(fields)), dtype=np.int64)
 
     if measure.activity:
         # The activity carries place, date, component and type: read them once per activity.
@@ -339,13 +335,11 @@ def _build(
     measure, counted = indicator_records(
         project=project, definition=definition, start=None, end=None
     )
-    only = (
-        (measure.person, people)
-        if people is not None
-        else ("pk", records)
-        if records is not None
-        else None
-    )
+    only = None
+    if people is not None:
+        only = (measure.person, people)
+    elif records is not None:
+        only = ("pk", records)
     rows = _read(measure, counted, project, only)
     if not len(rows.person):
         return {}
