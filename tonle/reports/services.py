@@ -29,8 +29,8 @@ from tonle.reports.rendering import (
     report_figures,
     report_render,
 )
-from tonle.results.framework import plain_number
-from tonle.results.grid import figure_and_splits, figure_ids
+from tonle.results.framework import people_change, plain_number
+from tonle.results.grid import figure_and_splits
 from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
 from tonle.results.labels import split_labels
 
@@ -230,12 +230,11 @@ def issued_compare(*, issued: IssuedReport) -> list[FigureChange]:
                 if then.get(k, 0) != now.get(k, 0)
             ]
         if frozen["ids"] is not None:
-            now = set(
-                figure_ids(project=template.project, definition=frozen["definition"], **period)
-            )
-            then = set(frozen["ids"])
-            removed = then - now
-            change.added, change.removed = len(now - then), len(removed)
+            added, removed = people_change(
+                project=template.project, definition=frozen["definition"], then=frozen["ids"],
+                **period,
+            )  # fmt: skip
+            change.added, change.removed = len(added), len(removed)
             present = set(Participant.objects.filter(pk__in=removed).values_list("pk", flat=True))
             change.gone = len(removed - present)
         changes.append(change)

@@ -120,6 +120,19 @@ def framework_table(figures: list[IndicatorFigures]) -> list[list[Any]]:
     return rows
 
 
+def people_change(
+    *,
+    project: Project,
+    definition: dict[str, Any],
+    start: dt.date,
+    end: dt.date,
+    then: list[int],
+) -> tuple[set[int], set[int]]:
+    """(who is counted today and was not then, who was counted then and is not today)."""
+    now = set(figure_ids(project=project, definition=definition, start=start, end=end))
+    return now - set(then), set(then) - now
+
+
 def lock_compare(*, figures: list[IndicatorFigures], lock: PeriodLock) -> None:
     """Put each locked figure beside today's, with who was added or removed since."""
     for item in figures:
@@ -128,9 +141,8 @@ def lock_compare(*, figures: list[IndicatorFigures], lock: PeriodLock) -> None:
             continue
         item.frozen = {"value": Decimal(frozen["value"]), "added": 0, "removed": 0}
         if frozen["ids"] is not None and not item.error:
-            now = set(
-                figure_ids(project=lock.project, definition=item.indicator.definition,
-                           start=lock.starts_on, end=lock.ends_on)
+            added, removed = people_change(
+                project=lock.project, definition=item.indicator.definition,
+                start=lock.starts_on, end=lock.ends_on, then=frozen["ids"],
             )  # fmt: skip
-            then = set(frozen["ids"])
-            item.frozen.update(added=len(now - then), removed=len(then - now))
+            item.frozen.update(added=len(added), removed=len(removed))
