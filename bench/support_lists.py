@@ -687,7 +687,7 @@ def measure(db: str, args: argparse.Namespace) -> list[Row]:
         Measured(
             "  driver-month",
             f"driver_month of driver {driver_id}, {month:%Y-%m}",
-            lambda: driver_month(driver_id=driver_id, month=month),
+            lambda: driver_month(driver_id=driver_id, month=month, user=manager),
             None,
             f"driver_month(driver_id={driver_id}, month={month:%Y-%m}): {busiest_trips} trips",
         )

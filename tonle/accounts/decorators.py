@@ -1,4 +1,4 @@
-"""View decorators that turn a role rule into a 403 page, and log the refusal."""
+"""View decorators that turn a role rule into a 403 page (the refusal middleware logs it)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from tonle.accounts.models import AccessAction, Role, User
-from tonle.accounts.services import access_log
+from tonle.accounts.models import Role, User
 
 View = Callable[..., HttpResponse]
 
@@ -21,13 +20,6 @@ def _role_required(allowed: Callable[[User], bool]) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             if not allowed(request.user):
-                access_log(
-                    user=request.user,
-                    action=AccessAction.REFUSED,
-                    record_type="page",
-                    record_id=next(iter(kwargs.values()), ""),
-                    path=request.get_full_path(),
-                )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -10,7 +10,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from tonle.cases.selectors import case_timeline
+        from tonle.cases.selectors import case_timeline, mentor_open_cases
+        from tonle.people.selectors import mentor_scope_register
         from tonle.people.timeline import register_timeline_source
 
         register_timeline_source(case_timeline)
+        mentor_scope_register(mentor_open_cases)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import AccessAction, Role, User
 from tonle.accounts.services import access_log
 from tonle.cases.models import Case, CaseNote, CaseStatus, Session
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
+from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 
@@ -23,20 +23,25 @@ from tonle.programs.selectors import projects_visible_to
 QUIET_DAYS = 60
 
 
+def mentor_open_cases(user: User) -> QuerySet[Case]:
+    """Her part of the one scope (people.selectors): the women she holds an open case for."""
+    return Case.objects.filter(worker=user, status=CaseStatus.OPEN).values("participant_id")
+
+
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
-    if not user.is_authenticated:
+    """Cases of the women in the user's scope: a mentor's own, an officer's projects' and team's."""
+    if not user.is_authenticated or not user.may_see_names:
         return Case.objects.none()
+    cases = Case.objects.filter(participant__in=participants_visible_to(user=user).values("pk"))
     if user.sees_every_project:
-        return Case.objects.all()
+        return cases
     if user.role == Role.SMART_WOMAN:
-        return Case.objects.filter(worker=user)
-    if user.role == Role.FIELD_OFFICER:
-        return Case.objects.filter(
-            Q(project__in=projects_visible_to(user=user).values("id"))
-            | Q(worker=user)
-            | Q(worker__supervisor=user)
-        )
-    return Case.objects.none()
+        return cases.filter(worker=user)
+    return cases.filter(
+        Q(project__in=projects_visible_to(user=user).values("id"))
+        | Q(worker=user)
+        | Q(worker__supervisor=user)
+    )
 
 
 def may_read_notes(*, user: User, case: Case) -> bool:
@@ -49,23 +54,17 @@ def may_read_notes(*, user: User, case: Case) -> bool:
 
 
 def case_get_for_user(*, user: User, case_id: int, path: str = "") -> Case:
-    """The only way to open a case: 404, 403 (logged), or the case (its read logged)."""
-    try:
-        case = Case.objects.select_related(
+    """The only way to open a case: the same 404 (logged) if missing or out of scope; a read is logged."""
+    case = guarded_get(
+        visible=cases_visible_to(user=user).select_related(
             "participant__village", "project", "worker__supervisor"
-        ).get(pk=case_id)
-    except Case.DoesNotExist as missing:
-        raise Http404 from missing
-    visible = cases_visible_to(user=user).filter(pk=case.pk).exists()
-    access_log(
-        user=user,
-        action=AccessAction.READ if visible else AccessAction.REFUSED,
+        ),
         record_type="case",
-        record_id=case.pk,
-        path=path,
+        record_id=case_id,
     )
-    if not visible:
-        raise PermissionDenied
+    access_log(
+        user=user, action=AccessAction.READ, record_type="case", record_id=case.pk, path=path
+    )
     return case
 
 
@@ -95,8 +94,8 @@ def case_list(*, user: User, text: str = "", status: str = CaseStatus.OPEN) -> Q
 
 
 def _supervised(*, user: User) -> QuerySet[Case]:
-    cases = Case.objects.filter(status=CaseStatus.OPEN)
-    if user.role == Role.ME_MANAGER or user.is_superuser:
+    cases = cases_visible_to(user=user).filter(status=CaseStatus.OPEN)
+    if user.sees_every_project:
         return cases
     # The team as a list of ids, so each worker's (worker, status, date) index is read,
     # instead of every open case of the organisation being joined to its worker.
@@ -125,15 +124,8 @@ def follow_ups_due(*, user: User, today: dt.date | None = None) -> QuerySet[Case
 
 
 def mentees_of(*, user: User) -> QuerySet[Participant]:
-    """The women a Smart Woman supports: her group's members and the women of her cases."""
-    return (
-        Participant.objects.filter(
-            Q(group_memberships__group__memberships__participant__account=user)
-            | Q(cases__worker=user)
-        )
-        .exclude(account=user)
-        .distinct()
-    )
+    """The women a Smart Woman supports: everyone in her scope but herself."""
+    return participants_visible_to(user=user).exclude(account=user)
 
 
 def case_timeline(participant: Participant, user: User) -> list[TimelineEntry]:

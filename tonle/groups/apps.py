@@ -10,7 +10,9 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Smart Women groups")
 
     def ready(self) -> None:
-        from tonle.groups.selectors import membership_timeline
+        from tonle.groups.selectors import membership_timeline, mentor_group_members
+        from tonle.people.selectors import mentor_scope_register
         from tonle.people.timeline import register_timeline_source
 
         register_timeline_source(membership_timeline)
+        mentor_scope_register(mentor_group_members)

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
 from tonle.groups.models import GroupMembership, SmartWomenGroup
 from tonle.people.models import Participant
+from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
+
+
+def memberships_current(*, today: dt.date | None = None) -> QuerySet[GroupMembership]:
+    """Memberships that have begun and not ended: a woman who left on a date has left that day."""
+    today = today or timezone.localdate()
+    return GroupMembership.objects.filter(started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today)
+    )
+
+
+def _mentor_groups(user: User) -> QuerySet[GroupMembership]:
+    """The ids of the groups a Smart Woman belongs to today."""
+    return memberships_current().filter(participant__account=user).values("group_id")
+
+
+def mentor_group_members(user: User) -> QuerySet[GroupMembership]:
+    """Her part of the one scope (people.selectors): today's members of her groups today."""
+    return memberships_current().filter(group__in=_mentor_groups(user)).values("participant_id")
 
 
 def groups_visible_to(*, user: User) -> QuerySet[SmartWomenGroup]:
     if not user.is_authenticated or not user.may_see_names:
         return SmartWomenGroup.objects.none()
     if user.role == Role.SMART_WOMAN:
-        return SmartWomenGroup.objects.filter(memberships__participant__account=user).distinct()
+        return SmartWomenGroup.objects.filter(pk__in=_mentor_groups(user))
     return SmartWomenGroup.objects.filter(project__in=projects_visible_to(user=user).values("id"))
 
 
@@ -28,26 +49,29 @@ def group_list(*, user: User) -> QuerySet[SmartWomenGroup]:
         groups_visible_to(user=user)
         .select_related("project", "village__commune__district", "supervising_body")
         .annotate(
-            current_members=Count("memberships", filter=Q(memberships__ended_on__isnull=True)),
+            current_members=Count(
+                "memberships", filter=Q(memberships__in=memberships_current().values("pk"))
+            ),
         )
     )
 
 
 def group_get_for_user(*, user: User, group_id: int) -> SmartWomenGroup:
-    try:
-        group = SmartWomenGroup.objects.select_related(
+    return guarded_get(
+        visible=groups_visible_to(user=user).select_related(
             "project", "village__commune__district", "supervising_body"
-        ).get(pk=group_id)
-    except SmartWomenGroup.DoesNotExist as missing:
-        raise Http404 from missing
-    if not groups_visible_to(user=user).filter(pk=group.pk).exists():
-        raise PermissionDenied
-    return group
+        ),
+        record_type="group",
+        record_id=group_id,
+    )
 
 
-def group_members(*, group: SmartWomenGroup) -> QuerySet[GroupMembership]:
-    return group.memberships.select_related("participant__village").order_by(
-        "ended_on", "-role", "participant__name_latin_key"
+def group_members(*, group: SmartWomenGroup, user: User) -> QuerySet[GroupMembership]:
+    """Her group's memberships, of the women the user may see (a mentor: today's members)."""
+    return (
+        group.memberships.filter(participant__in=participants_visible_to(user=user).values("pk"))
+        .select_related("participant__village")
+        .order_by("ended_on", "-role", "participant__name_latin_key")
     )
 
 

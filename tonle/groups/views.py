@@ -21,5 +21,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     group = group_get_for_user(user=request.user, group_id=group_id)
     return render(
-        request, "groups/detail.html", {"group": group, "memberships": group_members(group=group)}
+        request,
+        "groups/detail.html",
+        {"group": group, "memberships": group_members(group=group, user=request.user)},
     )

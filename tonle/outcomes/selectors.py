@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from tonle.accounts.models import User
 from tonle.outcomes.models import Assessment, AssessmentStage, Milestone, Story
 from tonle.people.models import Participant
+from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.models import Project
 
@@ -57,8 +58,11 @@ def assessment_changes(
     return sorted(changes, key=lambda c: (-c.confidence_change, c.participant.display_name))
 
 
-def milestones_of(*, project: Project) -> QuerySet[Milestone]:
-    return project.milestones.select_related("participant__village")
+def milestones_of(*, project: Project, user: User) -> QuerySet[Milestone]:
+    """The project's milestones of the women in the user's scope (none by name for donors)."""
+    return project.milestones.filter(
+        participant__in=participants_visible_to(user=user).values("pk")
+    ).select_related("participant__village")
 
 
 def outcome_timeline(participant: Participant, user: User) -> list[TimelineEntry]:

@@ -70,8 +70,8 @@ def assessment_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     """Names for those who may see them; counts and averages only for donors."""
     project = project_get_for_user(user=request.user, slug=slug)
-    milestones = list(milestones_of(project=project))
-    counts = Counter(m.kind for m in milestones)
+    milestones = list(milestones_of(project=project, user=request.user))
+    counts = Counter(project.milestones.values_list("kind", flat=True))
     # The averages are the project's, whoever reads them; the list of names is the reader's.
     changes = assessment_changes(project=project)
     visible = set(

@@ -41,11 +41,8 @@ class ParticipantForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Consent is asked, never assumed: the box starts unticked and the date empty.
         self.fields["village"].queryset = villages_in_scope(user=user).select_related("commune")
-        if not self.instance.pk:
-            self.fields["consent_given"].initial = True
-            if "consent_date" in self.fields:
-                self.fields["consent_date"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -69,6 +66,13 @@ class ParticipantForm(forms.ModelForm):
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+def consent_missing_message(*, participant: Participant) -> str:
+    """What the officer reads after saving a woman who has not (yet) given her consent."""
+    return _(
+        "%(name)s is saved without her consent. Ask her, and record her answer on her page."
+    ) % {"name": participant}
 
 
 class SearchForm(forms.Form):

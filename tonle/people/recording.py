@@ -29,9 +29,7 @@ def record_for_person(
 
     A refusal by the service marks the fields it names and keeps what was typed.
     """
-    person = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.get_full_path()
-    )
+    person = participant_get_for_user(user=request.user, participant_id=participant_id)
     form = form_for(person)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Concat
-from django.http import Http404
 
-from tonle.accounts.models import AccessAction, Role, User
-from tonle.accounts.services import access_log
+from tonle.accounts.guards import guarded_get
+from tonle.accounts.models import Role, User
 from tonle.geo.models import Village
 from tonle.lib.text import from_khmer_digits, has_khmer, khmer_key, latin_key, phone_key
 from tonle.people.models import Participant
@@ -28,36 +27,50 @@ def villages_in_scope(*, user: User) -> QuerySet[Village]:
     return villages.distinct()
 
 
+# What a Smart Woman sees is decided by the apps that know her work (her current group,
+# the women she holds an open case for). They register here in AppConfig.ready(), so the
+# registry never imports them; see mentor_scope_register.
+MentorScope = Callable[[User], QuerySet]  # the ids of the women, as a subquery
+_mentor_scopes: list[MentorScope] = []
+
+
+def mentor_scope_register(source: MentorScope) -> None:
+    if source not in _mentor_scopes:
+        _mentor_scopes.append(source)
+
+
 def participants_visible_to(*, user: User) -> QuerySet[Participant]:
+    """The one scope: the women a user may see, for every page, list, picker, export and PDF.
+
+    - administrators and M&E managers: everyone;
+    - field officers: the women of her projects' communities;
+    - Smart Women: the current members of her current group(s) (herself included) and the
+      women she holds an open case for. She searches only these; a woman outside them is
+      brought to her by a field officer, who opens a case with her as its worker;
+    - donor viewers and service providers: nobody by name (providers read the referrals
+      addressed to them, through the referral's own scope).
+    """
     if not user.is_authenticated or not user.may_see_names:
         return Participant.objects.none()
     if user.sees_every_project:
         return Participant.objects.all()
     if user.role == Role.SMART_WOMAN:
-        # A mentor sees the women of her own Smart Women group, herself included.
-        return Participant.objects.filter(
-            group_memberships__group__memberships__participant__account=user
-        ).distinct()
+        mine = Q(pk__in=[])
+        for source in _mentor_scopes:
+            mine |= Q(pk__in=source(user))
+        return Participant.objects.filter(mine)
     return Participant.objects.filter(village__in=villages_in_scope(user=user).values("id"))
 
 
-def participant_get_for_user(*, user: User, participant_id: int, path: str = "") -> Participant:
-    """The only way a view opens a person: 404 if she does not exist, 403 (logged) if out of scope."""
-    if not user.may_see_names:
-        access_log(user=user, action=AccessAction.REFUSED, record_type="participant",
-                   record_id=participant_id, path=path)  # fmt: skip
-        raise PermissionDenied
-    try:
-        participant = Participant.objects.select_related(
+def participant_get_for_user(*, user: User, participant_id: int) -> Participant:
+    """The only way a view opens a person: the same 404 (logged) if missing or out of scope."""
+    return guarded_get(
+        visible=participants_visible_to(user=user).select_related(
             "village__commune__district", "consent_recorded_by", "registered_by"
-        ).get(pk=participant_id)
-    except Participant.DoesNotExist as missing:
-        raise Http404 from missing
-    if not participants_visible_to(user=user).filter(pk=participant.pk).exists():
-        access_log(user=user, action=AccessAction.REFUSED, record_type="participant",
-                   record_id=participant_id, path=path)  # fmt: skip
-        raise PermissionDenied
-    return participant
+        ),
+        record_type="participant",
+        record_id=participant_id,
+    )
 
 
 def participant_search(

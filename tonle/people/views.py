@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required, names_required
-from tonle.people.forms import ParticipantForm
+from tonle.people.forms import ParticipantForm, consent_missing_message
 from tonle.people.history import participant_changes
 from tonle.people.selectors import participant_get_for_user, participant_search, villages_in_scope
 from tonle.people.services import (
@@ -38,9 +39,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @names_required
 def people_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.get_full_path()
-    )
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
     return render(
         request,
         "people/detail.html",
@@ -68,6 +67,8 @@ def people_create(request: HttpRequest) -> HttpResponse:
         )
         if not duplicates or form.cleaned_data["confirm_new"]:
             participant = participant_register(by=request.user, **data)
+            if not participant.consent_given:
+                messages.warning(request, consent_missing_message(participant=participant))
             return redirect("people-detail", participant_id=participant.pk)
     return render(
         request, "people/form.html", {"form": form, "duplicates": duplicates, "creating": True}
@@ -77,9 +78,7 @@ def people_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def people_edit(request: HttpRequest, participant_id: int) -> HttpResponse:
-    participant = participant_get_for_user(
-        user=request.user, participant_id=participant_id, path=request.get_full_path()
-    )
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         participant_update(participant=participant, by=request.user, **form.service_fields())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 
+from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import User
 from tonle.people.models import Participant
+from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.models import Activity, Attendance, Project
 
@@ -24,13 +24,12 @@ def projects_visible_to(*, user: User) -> QuerySet[Project]:
 
 
 def project_get_for_user(*, user: User, slug: str) -> Project:
-    try:
-        project = Project.objects.select_related("organisation").get(slug=slug)
-    except Project.DoesNotExist as missing:
-        raise Http404 from missing
-    if not projects_visible_to(user=user).filter(pk=project.pk).exists():
-        raise PermissionDenied
-    return project
+    return guarded_get(
+        visible=projects_visible_to(user=user).select_related("organisation"),
+        record_type="project",
+        record_id=slug,
+        slug=slug,
+    )
 
 
 def activities_visible_to(*, user: User) -> QuerySet[Activity]:
@@ -61,20 +60,20 @@ def activity_list(
 
 
 def activity_get_for_user(*, user: User, activity_id: int) -> Activity:
-    try:
-        activity = Activity.objects.select_related(
+    return guarded_get(
+        visible=activities_visible_to(user=user).select_related(
             "project", "component", "activity_type", "topic", "village__commune__district"
-        ).get(pk=activity_id)
-    except Activity.DoesNotExist as missing:
-        raise Http404 from missing
-    if not activities_visible_to(user=user).filter(pk=activity.pk).exists():
-        raise PermissionDenied
-    return activity
+        ),
+        record_type="activity",
+        record_id=activity_id,
+    )
 
 
-def activity_attendees(*, activity: Activity) -> QuerySet[Participant]:
+def activity_attendees(*, activity: Activity, user: User) -> QuerySet[Participant]:
+    """Those present, as far as the user may see them (an attendee from outside her scope is left out)."""
     return (
-        Participant.objects.filter(attendances__activity=activity)
+        participants_visible_to(user=user)
+        .filter(attendances__activity=activity)
         .select_related("village")
         .order_by("-attendances__recorded_at", "-attendances__id")
     )

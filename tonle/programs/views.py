@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required
+from tonle.accounts.guards import guarded_get
 from tonle.collect.models import RowStatus, Upload
 from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
 from tonle.lib.forms import add_service_errors
+from tonle.people.forms import consent_missing_message
 from tonle.people.selectors import participant_get_for_user, participant_search
 from tonle.people.services import participant_likely_duplicates, participant_register
 from tonle.programs.forms import (
@@ -76,15 +78,13 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _attendance_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
-    attendees = list(activity_attendees(activity=activity))
+    attendees = list(activity_attendees(activity=activity, user=request.user))
     return {
         "activity": activity,
         "attendees": attendees,
         "attendee_ids": {p.pk for p in attendees},
         "register_form": extra.pop("register_form", None)
-        or DoorRegistrationForm(
-            user=request.user, initial={"village": activity.village_id, "consent_given": True}
-        ),
+        or DoorRegistrationForm(user=request.user, initial={"village": activity.village_id}),
         "upload_form": extra.pop("upload_form", None) or SheetUploadForm(),
         "uploads": Upload.objects.filter(kind=UPLOAD_KIND, target__activity=activity.pk)[:10],
         **extra,
@@ -172,6 +172,8 @@ def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.success(
                 request, _("%(name)s is registered and marked present.") % {"name": participant}
             )
+            if not participant.consent_given:
+                messages.warning(request, consent_missing_message(participant=participant))
             return _attendees_response(request, activity)
     context = _attendance_context(request, activity, register_form=form, duplicates=duplicates)
     if request.htmx:
@@ -203,7 +205,9 @@ def sheet_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 def _upload_for_user(request: HttpRequest, upload_id: int) -> tuple[Upload, Activity]:
-    upload = get_object_or_404(Upload, pk=upload_id, kind=UPLOAD_KIND)
+    upload = guarded_get(
+        visible=Upload.objects.filter(kind=UPLOAD_KIND), record_type="upload", record_id=upload_id
+    )
     activity = activity_get_for_user(user=request.user, activity_id=upload.target["activity"])
     return upload, activity
 
@@ -235,7 +239,11 @@ def sheet_page(request: HttpRequest, upload_id: int) -> HttpResponse:
 @editor_required
 def sheet_row_correct(request: HttpRequest, upload_id: int, row_id: int) -> HttpResponse:
     upload, _activity = _upload_for_user(request, upload_id)
-    row = get_object_or_404(upload.rows, pk=row_id, status=RowStatus.FAILED)
+    row = guarded_get(
+        visible=upload.rows.filter(status=RowStatus.FAILED),
+        record_type="upload-row",
+        record_id=row_id,
+    )
     form = RowCorrectionForm(request.POST, values=cells_of(upload, row), prefix=f"row{row.pk}")
     form.is_valid()
     row_correct(row=row, corrections={k: v.strip() for k, v in form.cleaned_data.items()})

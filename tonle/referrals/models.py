@@ -106,8 +106,8 @@ class Referral(models.Model):
     # What she agreed the provider may see besides her name.
     share_phone = models.BooleanField(_("share her phone"), default=False)
     share_age = models.BooleanField(_("share her age"), default=False)
-    share_village = models.BooleanField(_("share her village"), default=True)
-    share_reason = models.BooleanField(_("share the reason"), default=True)
+    share_village = models.BooleanField(_("share her village"), default=False)
+    share_reason = models.BooleanField(_("share the reason"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )

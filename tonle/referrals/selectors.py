@@ -4,52 +4,68 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import AccessAction, Role, User
 from tonle.accounts.services import access_log
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
-from tonle.referrals.models import Referral, ServiceDelivery
+from tonle.referrals.models import Referral, ReferralStep, ServiceDelivery
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
+    """A provider: those addressed to her organisation; staff: their projects' women in their scope."""
     if not user.is_authenticated:
         return Referral.objects.none()
     if user.role == Role.PROVIDER:
-        return Referral.objects.filter(provider__accounts=user)
+        return Referral.objects.filter(provider__in=user.providers.values("pk"))
     if not user.may_edit_records:
         return Referral.objects.none()
+    referrals = Referral.objects.filter(
+        participant__in=participants_visible_to(user=user).values("pk")
+    )
     if user.sees_every_project:
-        return Referral.objects.all()
-    return Referral.objects.filter(project__in=projects_visible_to(user=user).values("id"))
+        return referrals
+    return referrals.filter(project__in=projects_visible_to(user=user).values("id"))
 
 
 def referral_get_for_user(*, user: User, referral_id: int, path: str = "") -> Referral:
-    try:
-        referral = Referral.objects.select_related(
+    """The only way to open a referral: the same 404 (logged) if missing or out of scope; every read logged."""
+    referral = guarded_get(
+        visible=referrals_visible_to(user=user).select_related(
             "participant__village", "provider", "project"
-        ).get(pk=referral_id)
-    except Referral.DoesNotExist as missing:
-        raise Http404 from missing
-    visible = referrals_visible_to(user=user).filter(pk=referral.pk).exists()
-    if not visible or user.role == Role.PROVIDER:
-        access_log(
-            user=user,
-            action=AccessAction.READ if visible else AccessAction.REFUSED,
-            record_type="referral",
-            record_id=referral.pk,
-            path=path,
-        )
-    if not visible:
-        raise PermissionDenied
+        ),
+        record_type="referral",
+        record_id=referral_id,
+    )
+    access_log(
+        user=user,
+        action=AccessAction.READ,
+        record_type="referral",
+        record_id=referral.pk,
+        path=path,
+    )
     return referral
+
+
+def referral_steps(*, referral: Referral, user: User) -> list[ReferralStep]:
+    """Its steps; a provider reads only the notes her own organisation wrote.
+
+    Staff notes on a step are not covered by what the woman agreed to share, so a
+    provider sees the step and who made it, never the staff's note.
+    """
+    steps = list(referral.steps.select_related("by"))
+    if user.role == Role.PROVIDER:
+        own = set(referral.provider.accounts.values_list("pk", flat=True))
+        for step in steps:
+            if step.by_id not in own:
+                step.note = ""
+    return steps
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,12 @@ from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.forms import MoveForm, ReferralForm, ServiceForm
 from tonle.referrals.models import ReferralStatus
-from tonle.referrals.selectors import referral_get_for_user, referral_list, shared_with_provider
+from tonle.referrals.selectors import (
+    referral_get_for_user,
+    referral_list,
+    referral_steps,
+    shared_with_provider,
+)
 from tonle.referrals.services import referral_make, referral_move, service_record
 
 
@@ -67,7 +72,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "shared": shared_with_provider(referral=referral)
             if request.user.role == Role.PROVIDER
             else None,
-            "steps": referral.steps.select_related("by"),
+            "steps": referral_steps(referral=referral, user=request.user),
             "move_form": MoveForm(referral=referral),
         },
     )

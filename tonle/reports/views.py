@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
+from tonle.accounts.guards import guarded_get
 from tonle.lib.spreadsheets import XLSX, xlsx_workbook
-from tonle.programs.selectors import project_get_for_user
+from tonle.programs.selectors import project_get_for_user, projects_visible_to
 from tonle.reports.forms import SectionFormSet
 from tonle.reports.iati import iati_activity_file
 from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate
@@ -36,8 +37,11 @@ from tonle.results.views import people_page
 
 def _template(request: HttpRequest, slug: str, report: str) -> ReportTemplate:
     project = project_get_for_user(user=request.user, slug=slug)
-    return get_object_or_404(
-        ReportTemplate.objects.select_related("project__organisation"), project=project, slug=report
+    return guarded_get(
+        visible=project.report_templates.select_related("project__organisation"),
+        record_type="report",
+        record_id=report,
+        slug=report,
     )
 
 
@@ -128,11 +132,13 @@ def report_issue_view(request: HttpRequest, slug: str, report: str) -> HttpRespo
 
 
 def _issued(request: HttpRequest, pk: int) -> IssuedReport:
-    issued = get_object_or_404(
-        IssuedReport.objects.select_related("template__project__organisation", "issued_by"), pk=pk
+    return guarded_get(
+        visible=IssuedReport.objects.filter(
+            template__project__in=projects_visible_to(user=request.user).values("pk")
+        ).select_related("template__project__organisation", "issued_by"),
+        record_type="issued-report",
+        record_id=pk,
     )
-    project_get_for_user(user=request.user, slug=issued.template.project.slug)
-    return issued
 
 
 @require_GET
@@ -220,7 +226,11 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     template = _template(request, slug, report)
     issued = None
     if request.POST.get("issued"):
-        issued = get_object_or_404(template.issued, pk=request.POST["issued"])
+        issued = guarded_get(
+            visible=template.issued.all(),
+            record_type="issued-report",
+            record_id=request.POST["issued"],
+        )
     language = request.POST.get("lang") if request.POST.get("lang") in LANGUAGES else "en"
     job = RenderJob.objects.create(
         template=template, issued=issued, language=language, requested_by=request.user
@@ -230,9 +240,15 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> RenderJob:
-    job = get_object_or_404(RenderJob.objects.select_related("template__project"), pk=pk)
-    project_get_for_user(user=request.user, slug=job.template.project.slug)
-    return job
+    """A PDF being made is its requester's (on a project she still sees)."""
+    return guarded_get(
+        visible=RenderJob.objects.filter(
+            requested_by=request.user,
+            template__project__in=projects_visible_to(user=request.user).values("pk"),
+        ).select_related("template__project"),
+        record_type="pdf",
+        record_id=pk,
+    )
 
 
 @require_GET

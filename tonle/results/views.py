@@ -12,12 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
 from tonle.accounts.decorators import names_required
+from tonle.accounts.guards import guarded_get
+from tonle.accounts.models import AccessAction
+from tonle.accounts.services import access_log
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
 from tonle.lib.spreadsheets import xlsx_response
@@ -103,6 +106,8 @@ def people_page(
     figure = len(ids)
     if not request.user.sees_every_project:
         ids &= BitMap(participants_visible_to(user=request.user).values_list("id", flat=True))
+    access_log(user=request.user, action=AccessAction.READ, record_type="people-list",
+               record_id=project.slug, path=request.get_full_path())  # fmt: skip
     page = Paginator(_PeopleByIds(ids), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -235,7 +240,9 @@ def framework_lock(request: HttpRequest, slug: str) -> HttpResponse:
 def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The women behind an indicator's figure, or behind one cell of its splits."""
     project = project_get_for_user(user=request.user, slug=slug)
-    indicator = get_object_or_404(project.indicators, code=code)
+    indicator = guarded_get(
+        visible=project.indicators.all(), record_type="indicator", record_id=code, code=code
+    )
     start, end = _period(request, project)
     dimension, key = request.GET.get("dimension") or None, request.GET.get("key")
     try:
@@ -265,7 +272,13 @@ def _framework_editor(request: HttpRequest, slug: str) -> Project:
 def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
     """Define an indicator, or change one: what it counts, its filters, its target."""
     project = _framework_editor(request, slug)
-    indicator = get_object_or_404(project.indicators, code=code) if code else None
+    indicator = (
+        guarded_get(
+            visible=project.indicators.all(), record_type="indicator", record_id=code, code=code
+        )
+        if code
+        else None
+    )
     definition = indicator.definition if indicator else {}
     wanted = request.POST.get("measure") or request.GET.get("measure") or definition.get("measure")
     measure = MEASURES.get(wanted or "people_attending", MEASURES["people_attending"])

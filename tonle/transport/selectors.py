@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.people.models import Participant
+from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 from tonle.transport.models import Driver, DriverPayment, Trip
@@ -30,10 +31,22 @@ def _month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, following
 
 
-def driver_month(*, driver_id: int, month: dt.date) -> Statement:
+def trips_visible_to(*, user: User) -> QuerySet[Trip]:
+    """Trips under the contracts of the user's projects, of women in her scope."""
+    if not user.is_authenticated or not user.may_edit_records:
+        return Trip.objects.none()
+    trips = Trip.objects.filter(participant__in=participants_visible_to(user=user).values("pk"))
+    if user.sees_every_project:
+        return trips
+    return trips.filter(contract__project__in=projects_visible_to(user=user).values("id"))
+
+
+def driver_month(*, driver_id: int, month: dt.date, user: User) -> Statement:
+    """The driver's trips of the month that the user may see (an officer: her projects' only)."""
     first, following = _month_bounds(month)
     trips = list(
-        Trip.objects.filter(driver_id=driver_id, date__gte=first, date__lt=following)
+        trips_visible_to(user=user)
+        .filter(driver_id=driver_id, date__gte=first, date__lt=following)
         .select_related("participant", "from_village", "to_provider")
         .order_by("date", "id")
     )
@@ -69,10 +82,11 @@ class DriverMonth:
         return f"{self.month:%Y-%m}"
 
 
-def driver_months(*, driver: Driver, limit: int = 6) -> list[DriverMonth]:
-    """The latest months the driver worked, with trips and total, newest first."""
+def driver_months(*, driver: Driver, user: User, limit: int = 6) -> list[DriverMonth]:
+    """The latest months the driver worked for the user's projects, with trips and total, newest first."""
     rows = (
-        Trip.objects.filter(driver=driver)
+        trips_visible_to(user=user)
+        .filter(driver=driver)
         .values("date__year", "date__month")
         .annotate(total=Sum("fare"), trips=Count("id"))
         .order_by("-date__year", "-date__month")[:limit]
@@ -86,8 +100,6 @@ def driver_months(*, driver: Driver, limit: int = 6) -> list[DriverMonth]:
 
 
 def trip_timeline(participant: Participant, user: User) -> list[TimelineEntry]:
-    if not user.may_edit_records:
-        return []
     return [
         TimelineEntry(
             date=trip.date,
@@ -95,5 +107,7 @@ def trip_timeline(participant: Participant, user: User) -> list[TimelineEntry]:
             title=f"{trip.from_village.name} → {trip.to_provider.name}",
             detail=trip.driver.name,
         )
-        for trip in participant.trips.select_related("from_village", "to_provider", "driver")
+        for trip in trips_visible_to(user=user)
+        .filter(participant=participant)
+        .select_related("from_village", "to_provider", "driver")
     ]

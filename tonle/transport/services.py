@@ -83,7 +83,7 @@ def trip_record(
 
 def payment_approve(*, by: User, driver_id: int, month: dt.date) -> DriverPayment:
     """Freeze the month's statement: its trips and total as they stand now."""
-    statement = driver_month(driver_id=driver_id, month=month)
+    statement = driver_month(driver_id=driver_id, month=month, user=by)
     if not statement.trips:
         raise ValidationError({"month": _("There are no trips to approve in this month.")})
     with transaction.atomic():

@@ -7,12 +7,13 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required
+from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.lib.forms import error_text
@@ -29,7 +30,9 @@ from tonle.transport.services import payment_approve, payment_mark_paid, trip_re
 
 
 def _driver(request: HttpRequest, driver_id: int) -> Driver:
-    return get_object_or_404(drivers_visible_to(user=request.user), pk=driver_id)
+    return guarded_get(
+        visible=drivers_visible_to(user=request.user), record_type="driver", record_id=driver_id
+    )
 
 
 def _may_approve(request: HttpRequest) -> bool:
@@ -39,8 +42,6 @@ def _may_approve(request: HttpRequest) -> bool:
 
 def _approver_only(request: HttpRequest) -> None:
     if not _may_approve(request):
-        access_log(user=request.user, action=AccessAction.REFUSED, record_type="driver-statement",
-                   record_id=request.path, path=request.get_full_path())  # fmt: skip
         raise PermissionDenied
 
 
@@ -55,7 +56,7 @@ def _month(text: str) -> dt.date:
 @editor_required
 def drivers(request: HttpRequest) -> HttpResponse:
     rows = [
-        {"driver": d, "months": driver_months(driver=d)}
+        {"driver": d, "months": driver_months(driver=d, user=request.user)}
         for d in drivers_visible_to(user=request.user)
     ]
     return render(request, "transport/drivers.html", {"rows": rows})
@@ -110,7 +111,7 @@ def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 @editor_required
 def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
     driver = _driver(request, driver_id)
-    result = driver_month(driver_id=driver.pk, month=_month(month))
+    result = driver_month(driver_id=driver.pk, month=_month(month), user=request.user)
     if request.GET.get("format") == "xlsx":
         access_log(user=request.user, action=AccessAction.EXPORT, record_type="driver-statement",
                    record_id=f"{driver.pk}/{month}", path=request.get_full_path())  # fmt: skip
@@ -155,7 +156,12 @@ def statement_approve(request: HttpRequest, driver_id: int, month: str) -> HttpR
 def statement_paid(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
     driver = _driver(request, driver_id)
     _approver_only(request)
-    payment = get_object_or_404(DriverPayment, driver=driver, month=_month(month))
+    payment = guarded_get(
+        visible=DriverPayment.objects.filter(driver=driver),
+        record_type="driver-statement",
+        record_id=f"{driver.pk}/{month}",
+        month=_month(month),
+    )
     form = PaidForm(request.POST)
     try:
         if not form.is_valid():

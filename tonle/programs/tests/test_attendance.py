@@ -94,9 +94,9 @@ def test_register_at_the_door_marks_her_present_and_warns_of_a_likely_duplicate(
 def test_field_officer_cannot_open_or_change_another_projects_activity(client, world):
     activity = ActivityFactory(project=world.project_b)
     client.force_login(world.officer_a)
-    assert client.get(reverse("programs-activity", args=[activity.pk])).status_code == 403
+    assert client.get(reverse("programs-activity", args=[activity.pk])).status_code == 404
     response = client.post(reverse("programs-attendance-add", args=[activity.pk, world.woman_b.pk]))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not activity.attendances.exists()
 
 
@@ -104,7 +104,7 @@ def test_field_officer_cannot_tick_someone_she_may_not_see(client, world):
     activity = ActivityFactory(project=world.project_a)
     client.force_login(world.officer_a)
     response = client.post(reverse("programs-attendance-add", args=[activity.pk, world.woman_b.pk]))
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["donor", "mentor"])

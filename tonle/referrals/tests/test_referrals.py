@@ -91,19 +91,19 @@ def test_a_provider_cannot_open_a_referral_addressed_to_another(client, referral
     stranger = UserFactory(role=Role.PROVIDER)
     other.accounts.add(stranger)
     client.force_login(stranger)
-    assert client.get(reverse("referrals-detail", args=[referral.pk])).status_code == 403
+    assert client.get(reverse("referrals-detail", args=[referral.pk])).status_code == 404
     assert list(client.get(reverse("referrals-list")).context["referrals"]) == []
     assert AccessLog.objects.filter(user=stranger, action=AccessAction.REFUSED).exists()
     response = client.post(
         reverse("referrals-step", args=[referral.pk]), {"status": "received", "on": "2023-04-02"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["donor", "mentor", "officer_b"])
 def test_others_cannot_open_the_referral(client, world, referral, persona):
     client.force_login(getattr(world, persona))
-    assert client.get(reverse("referrals-detail", args=[referral.pk])).status_code == 403
+    assert client.get(reverse("referrals-detail", args=[referral.pk])).status_code == 404
 
 
 def test_a_provider_marks_the_service_given_from_its_page(client, provider, referral):
@@ -136,7 +136,7 @@ def test_a_step_without_a_date_is_refused_with_a_readable_message(client, provid
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("admin", 200), ("manager", 200), ("officer_a", 200), ("clinic", 200),
-     ("officer_b", 403), ("donor", 403), ("mentor", 403), ("other_clinic", 403)],
+     ("officer_b", 404), ("donor", 404), ("mentor", 404), ("other_clinic", 404)],
 )  # fmt: skip
 def test_every_role_against_a_referral(client, world, provider, referral, persona, status):
     users = {"clinic": provider.accounts.get()}

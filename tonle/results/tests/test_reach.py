@@ -97,7 +97,7 @@ def test_donor_viewer_sees_figures_but_no_names_and_no_links_to_them(client, wor
 
 def test_field_officer_cannot_open_another_projects_dashboard(client, world, busy_project):
     client.force_login(world.officer_b)
-    assert client.get(reverse("results-dashboard", args=[busy_project.slug])).status_code == 403
+    assert client.get(reverse("results-dashboard", args=[busy_project.slug])).status_code == 404
     assert client.get(reverse("results-dashboard", args=["no-such-project"])).status_code == 404
 
 

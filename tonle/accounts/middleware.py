@@ -1,0 +1,42 @@
+"""Every refusal, from any view, written to the access log in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from tonle.accounts.guards import NotInScope
+from tonle.accounts.models import AccessAction
+from tonle.accounts.services import access_log
+
+
+class RefusalLogMiddleware:
+    """Logs a PermissionDenied (403) or a NotInScope (404) raised by a view, then lets Django answer.
+
+    A view, a decorator or a selector only raises; nothing else needs to remember to log.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotInScope):
+            record_type, record_id = exception.record_type, exception.record_id
+        elif isinstance(exception, PermissionDenied):
+            kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+            record_type, record_id = "page", next(iter(kwargs.values()), "")
+        else:
+            return None
+        access_log(
+            user=request.user,
+            action=AccessAction.REFUSED,
+            record_type=record_type,
+            record_id=record_id,
+            path=request.get_full_path(),
+        )
+        return None
