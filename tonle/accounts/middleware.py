@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from tonle.accounts.guards import NotInScope
 from tonle.accounts.models import AccessAction
@@ -13,9 +13,11 @@ from tonle.accounts.services import access_log
 
 
 class RefusalLogMiddleware:
-    """Logs a PermissionDenied (403) or a NotInScope (404) raised by a view, then lets Django answer.
+    """Logs a PermissionDenied (403) or an Http404 raised by a view, then lets Django answer.
 
     A view, a decorator or a selector only raises; nothing else needs to remember to log.
+    A guarded lookup's NotInScope names the record; any other 403 or 404 (a bad month, an
+    unknown figure) is logged against the page and its first id, as a probe may be.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -27,7 +29,7 @@ class RefusalLogMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, NotInScope):
             record_type, record_id = exception.record_type, exception.record_id
-        elif isinstance(exception, PermissionDenied):
+        elif isinstance(exception, PermissionDenied | Http404):
             kwargs = request.resolver_match.kwargs if request.resolver_match else {}
             record_type, record_id = "page", next(iter(kwargs.values()), "")
         else:

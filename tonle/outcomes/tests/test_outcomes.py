@@ -89,3 +89,15 @@ def test_donors_see_outcome_counts_but_no_names(client, world):
     assert (page.context["assessed"], page.context["confidence_gain"]) == (1, 2)
     assert page.context["changes"] == []
     assert "Chan Sophea" not in page.content.decode()
+
+
+def test_a_smart_woman_sees_the_milestones_of_her_own_women_only(client, world):
+    for woman in (world.woman_a, world.mentee):
+        milestone_record(
+            by=world.officer_a, participant=woman, project=world.project_a,
+            kind=MilestoneKind.VILLAGE_CHIEF, date=dt.date(2023, 6, 1), evidence="Commune letter",
+        )  # fmt: skip
+    client.force_login(world.mentor)
+    page = client.get(reverse("outcomes-project", args=[world.project_a.slug]))
+    assert [m.participant for m in page.context["milestones"]] == [world.mentee]
+    assert world.woman_a.name_latin not in page.content.decode()

@@ -100,3 +100,26 @@ def test_person_page_shows_her_timeline_and_history(client, world):
     titles = [entry.title for entry in response.context["timeline"]]
     assert attendance.activity.title in titles
     assert response.context["changes"]
+
+
+def test_consent_starts_unticked_on_both_registration_forms(client, world):
+    from tonle.programs.tests.factories import ActivityFactory
+
+    client.force_login(world.officer_a)
+    form = client.get(reverse("people-create")).context["form"]
+    assert not form["consent_given"].value() and not form["consent_date"].value()
+    activity = ActivityFactory(project=world.project_a)
+    door = client.get(reverse("programs-activity", args=[activity.pk])).context["register_form"]
+    assert not door["consent_given"].value()
+
+
+def test_a_woman_saved_without_consent_is_recorded_without_it_and_the_page_says_so(client, world):
+    client.force_login(world.officer_a)
+    response = client.post(
+        reverse("people-create"),
+        {"name_latin": "Srey Pov", "village": world.village_a.pk, "sex": "F", "birth_year": 1990},
+        follow=True,
+    )
+    person = response.context["person"]
+    assert not person.consent_given and person.consent_recorded_by is None
+    assert "saved without her consent" in response.content.decode()

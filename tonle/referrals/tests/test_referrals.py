@@ -145,3 +145,41 @@ def test_every_role_against_a_referral(client, world, provider, referral, person
     other.accounts.add(users["other_clinic"])
     client.force_login(users.get(persona) or getattr(world, persona))
     assert client.get(reverse("referrals-detail", args=[referral.pk])).status_code == status
+
+
+def test_a_provider_sees_the_steps_but_not_the_staff_notes(client, world, provider, referral):
+    referral_move(by=world.officer_a, referral=referral, status=ReferralStatus.RECEIVED,
+                  on=dt.date(2023, 4, 2), note="Staff only: her husband took her card")  # fmt: skip
+    client.force_login(provider.accounts.get())
+    page = client.get(reverse("referrals-detail", args=[referral.pk]))
+    assert len(page.context["steps"]) == 2
+    assert "her husband took her card" not in page.content.decode()
+    client.force_login(world.officer_a)
+    page = client.get(reverse("referrals-detail", args=[referral.pk]))
+    assert "her husband took her card" in page.content.decode()
+
+
+def test_a_provider_reads_the_notes_her_own_organisation_wrote(client, world, provider, referral):
+    clinic = provider.accounts.get()
+    referral_move(by=clinic, referral=referral, status=ReferralStatus.RECEIVED,
+                  on=dt.date(2023, 4, 2), note="Come back on Monday")  # fmt: skip
+    client.force_login(clinic)
+    assert (
+        "Come back on Monday"
+        in client.get(reverse("referrals-detail", args=[referral.pk])).content.decode()
+    )
+
+
+def test_every_consent_and_sharing_box_of_a_new_referral_starts_unticked(client, world):
+    client.force_login(world.officer_a)
+    form = client.get(reverse("referrals-new", args=[world.woman_a.pk])).context["form"]
+    boxes = ["consent_given", "share_phone", "share_age", "share_village", "share_reason"]
+    assert not any(form[name].value() for name in boxes)
+
+
+def test_a_staff_read_of_a_referral_is_logged(client, world, referral):
+    client.force_login(world.officer_a)
+    client.get(reverse("referrals-detail", args=[referral.pk]))
+    assert AccessLog.objects.filter(
+        user=world.officer_a, action=AccessAction.READ, record_type="referral"
+    ).exists()

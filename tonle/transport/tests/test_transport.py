@@ -118,3 +118,23 @@ def test_only_managers_approve_and_pay_a_statement(client, world, trip_fields):
     client.post(paid, {"paid_on": dt.date.today().isoformat()})
     payment.refresh_from_db()
     assert payment.paid_on == dt.date.today()
+
+
+def test_a_drivers_statement_shows_only_the_trips_of_the_officers_projects(client, world, contract):
+    """One driver under contract to two projects: officer A's statement holds project A's trip."""
+    contract_b = ContractFactory(project=world.project_b, driver=contract.driver)
+    trip_a = trip_record(by=world.officer_a, contract=contract, participant=world.woman_a,
+                         from_village=world.village_a, to_provider=ServiceProviderFactory(),
+                         date=dt.date(2023, 3, 1), distance_km=Decimal(2))  # fmt: skip
+    trip_record(by=world.officer_b, contract=contract_b, participant=world.woman_b,
+                from_village=world.village_b, to_provider=ServiceProviderFactory(),
+                date=dt.date(2023, 3, 2), distance_km=Decimal(3))  # fmt: skip
+    client.force_login(world.officer_a)
+    url = reverse("transport-statement", args=[contract.driver_id, "2023-03"])
+    page = client.get(url)
+    assert page.context["statement"].trips == [trip_a]
+    assert world.woman_b.name_latin not in page.content.decode()
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    cells = [str(c) for row in book.active.iter_rows(values_only=True) for c in row]
+    assert world.woman_a.display_name in cells
+    assert not any(world.woman_b.name_latin in c for c in cells)
