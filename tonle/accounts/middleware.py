@@ -8,8 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from tonle.accounts.guards import NotInScope
-from tonle.accounts.models import AccessAction
+from tonle.accounts.models import RECORD_TYPES, AccessAction
 from tonle.accounts.services import access_log
+
+
+def _record_of_page(request: HttpRequest) -> tuple[str, object]:
+    """The record a refused page is about, from its URL: /people/<participant_id>/ -> participant."""
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    for name, value in kwargs.items():
+        kind = name.removesuffix("_id")
+        return (kind if kind in RECORD_TYPES else "page"), value
+    return "page", ""
 
 
 class RefusalLogMiddleware:
@@ -30,8 +39,7 @@ class RefusalLogMiddleware:
         if isinstance(exception, NotInScope):
             record_type, record_id = exception.record_type, exception.record_id
         elif isinstance(exception, PermissionDenied | Http404):
-            kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-            record_type, record_id = "page", next(iter(kwargs.values()), "")
+            record_type, record_id = _record_of_page(request)
         else:
             return None
         access_log(

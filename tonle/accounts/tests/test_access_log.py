@@ -1,5 +1,9 @@
 """Refused attempts are logged, and only administrators read the log."""
 
+import datetime as dt
+import io
+
+import openpyxl
 from django.urls import reverse
 
 from tonle.accounts.models import AccessAction, AccessLog
@@ -35,3 +39,37 @@ def test_only_administrators_read_the_access_log(client, world):
     page = client.get(reverse("accounts-access-log"), {"action": "refused"})
     assert page.status_code == 200
     assert [e.user for e in page.context["page"]][-1] == world.donor
+
+
+def test_a_refusal_raised_inside_a_view_is_logged(client, world):
+    """The supervision page refuses a Smart Woman in the view itself, not in a helper."""
+    client.force_login(world.mentor)
+    assert client.get(reverse("cases-supervision")).status_code == 403
+    assert AccessLog.objects.filter(user=world.mentor, action=AccessAction.REFUSED).count() == 1
+
+
+def test_administrators_filter_the_log_by_user_record_and_date_and_export_it(client, world):
+    for persona in (world.donor, world.officer_b):
+        client.force_login(persona)
+        client.get(reverse("people-detail", args=[world.woman_a.pk]))
+    AccessLog.objects.filter(user=world.officer_b).update(at=dt.datetime(2023, 1, 5, tzinfo=dt.UTC))
+    client.force_login(world.admin)
+    url = reverse("accounts-access-log")
+
+    def users(**query) -> list[str]:
+        return [e.user.username for e in client.get(url, query).context["page"]]
+
+    assert users(username="donor") == ["donor"]
+    assert users(record_type="participant", record_id=str(world.woman_a.pk)) == [
+        "donor",
+        "officer_b",
+    ]
+    assert users(since="2023-01-01", until="2023-01-31") == ["officer_b"]
+    export = client.get(url, {"username": "officer_b", "format": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    )
+    assert len(rows) == 2 and rows[1][1] == "officer_b"
+    assert AccessLog.objects.filter(
+        user=world.admin, action=AccessAction.EXPORT, record_type="access-log"
+    ).exists()
