@@ -58,7 +58,7 @@ migrate:
 	DEBUG=1 $(MANAGE) migrate --noinput -v0
 
 demo:
-	DEBUG=1 $(MANAGE) load_demo
+	DEBUG=1 $(MANAGE) load_demo --if-empty
 	DEBUG=1 $(MANAGE) reach_rebuild
 
 secret:

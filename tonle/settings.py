@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TONLE_VAR_DIR", BASE_DIR / "var"))
-TESTING = "pytest" in sys.modules
+# Tests run with tonle.settings_test, which sets this and the values that go with it.
+TESTING = False
 
 
 def env_bool(name: str, *, default: bool) -> bool:
@@ -33,12 +35,12 @@ DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         # A production start without a key must fail, never fall back to a known one.
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (make run does this).")
     SECRET_KEY = "insecure-development-key-never-used-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,14 +143,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-PASSWORD_HASHERS = (
-    ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if TESTING
-    else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+# Log-in lockout (django-axes): ten wrong passwords for one username from one address lock
+# that pair for a quarter of an hour; a colleague on the same office network, or the same
+# woman's account from another phone, can still log in. A success clears the count.
+AXES_ENABLED = True
 AXES_FAILURE_LIMIT = 10
-AXES_ENABLED = not TESTING
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tonle.accounts.login.login_locked_out"
+# Behind a reverse proxy every request comes from the proxy: TONLE_TRUSTED_PROXIES says how
+# many proxies in front of the app append to X-Forwarded-For, so the client's own address is
+# read from it (0: the header is ignored, as any client can write one).
+TONLE_TRUSTED_PROXIES = int(os.environ.get("TONLE_TRUSTED_PROXIES", 0))
+AXES_CLIENT_IP_CALLABLE = "tonle.accounts.login.client_ip"
+
+# Phones are shared in a field office: a session ends after a working day without a request
+# (saved on every request, so the age counts from the last one, not from the log-in).
+SESSION_COOKIE_AGE = int(float(os.environ.get("TONLE_SESSION_IDLE_HOURS", 8)) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]
@@ -167,14 +183,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 # In development and tests the files are served from the apps' folders as they are.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -191,6 +207,22 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (scripts are static files), no other origin. Inline style
+# attributes are allowed: templates set widths and colours with style="...", which cannot
+# run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 CACHES = {
     "default": (

@@ -8,3 +8,6 @@ class DemoConfig(AppConfig):
     name = "tonle.demo"
     label = "demo"
     verbose_name = _("Demo data")
+
+    def ready(self) -> None:
+        from tonle.demo import checks  # noqa: F401  (registers the deploy check)

@@ -1,4 +1,4 @@
-"""The demo reproduces the closing report's figures, and loading it twice changes nothing."""
+"""The demo reproduces the closing report's figures; it loads only into an empty database."""
 
 import io
 import json
@@ -6,7 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
+from tonle.accounts.models import User
 from tonle.cases.models import Case
+from tonle.demo.management.commands.load_demo import NOT_LOADED
 from tonle.geo.models import District
 from tonle.groups.models import GroupMembership, SmartWomenGroup
 from tonle.outcomes.models import Milestone
@@ -20,8 +22,8 @@ from tonle.transport.models import Trip
 
 
 @pytest.mark.django_db
-def test_demo_reproduces_the_reports_figures_and_is_idempotent():
-    call_command("load_demo")
+def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
+    call_command("load_demo", stdout=io.StringIO())
     project = Project.objects.get(slug="ccdo-elc")
     counts = (Participant.objects.count(), Attendance.objects.count())
 
@@ -89,7 +91,17 @@ def test_demo_reproduces_the_reports_figures_and_is_idempotent():
     khmer = report_render(template=template, language="km", names=False)
     assert khmer.problems == [] and "២,៨១៤" in str(khmer.sections[0].html)
 
-    call_command("load_demo")
+    # Loaded again on purpose (--force), it changes nothing.
+    call_command("load_demo", force=True, stdout=io.StringIO())
 
     assert (Participant.objects.count(), Attendance.objects.count()) == counts
     assert ReportTemplate.objects.filter(project=project).count() == 1
+
+    # Once the database holds data, `make run` (--if-empty) leaves it alone: an account
+    # deleted by its administrator stays deleted (admin itself has records and is protected).
+    User.objects.filter(username="donor").delete()
+    printed = io.StringIO()
+    call_command("load_demo", if_empty=True, stdout=printed)
+
+    assert printed.getvalue().strip() == NOT_LOADED
+    assert not User.objects.filter(username="donor").exists()

@@ -1,0 +1,23 @@
+"""Settings for the test suite: production settings with the few values tests need."""
+
+import os
+
+# Before the import: the production settings refuse to start without a key.
+os.environ.setdefault("SECRET_KEY", "insecure-test-key-never-used-in-production")
+
+from tonle.settings import *  # noqa: F403
+from tonle.settings import ALLOWED_HOSTS, STORAGES
+
+TESTING = True
+# Django's test client asks for this host.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+# A fast hasher: tests create many users; the real one is there to be slow.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests log in wrongly on purpose; the lockout tests turn axes on for themselves.
+AXES_ENABLED = False
+# Static files are served from the apps' folders as they are, with no collectstatic.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
