@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from tonle.accounts.models import User
 from tonle.programs.models import Project
 from tonle.reports.models import ReportTemplate, SectionKind
+from tonle.reports.services import small_figure_release
 
 SLUG = "closing-2023"
 
@@ -83,7 +85,13 @@ SECTIONS = [
 ]  # fmt: skip
 
 
-def report_load(*, project: Project) -> ReportTemplate:
+LEADERS_RELEASE = (
+    "The two women agreed that their election be celebrated in the closing report; the "
+    "village chief and the commune council seat are public offices."
+)
+
+
+def report_load(*, project: Project, manager: User) -> ReportTemplate:
     """Give the demo project its closing report, once."""
     template, created = ReportTemplate.objects.get_or_create(
         project=project,
@@ -104,4 +112,6 @@ def report_load(*, project: Project) -> ReportTemplate:
                 if k.startswith("body")
             }
             template.sections.create(order=order, **{**fields, **body})
+        # The report celebrates the two women who won leadership roles: published on purpose.
+        small_figure_release(by=manager, template=template, code="leaders", reason=LEADERS_RELEASE)
     return template

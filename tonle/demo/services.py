@@ -206,7 +206,7 @@ def demo_load() -> DemoSummary:
         framework_load(project=project)
     if not project.report_templates.exists():
         created = True
-        report_load(project=project)
+        report_load(project=project, manager=users["manager"])
     return _summary(project, created=created)
 
 

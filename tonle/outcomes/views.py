@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required
-from tonle.lib.suppression import hidden_cells, too_small
+from tonle.lib.suppression import suppressed, too_small
 from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
 from tonle.outcomes.models import LEADERSHIP, MilestoneKind
 from tonle.outcomes.selectors import assessment_changes, milestones_of
@@ -81,23 +81,28 @@ def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     )
     named = [c for c in changes if c.participant.pk in visible]
     leaders = sum(n for k, n in counts.items() if k in LEADERSHIP)
-    rows = [(MilestoneKind(k).label, n) for k, n in counts.most_common()]
+    rows = [(k, MilestoneKind(k).label, n) for k, n in counts.most_common()]
+    assessed = len(changes)
     if not request.user.may_see_names:
-        # Figures only, and none small enough to point at a woman (as on the framework page).
-        milestones = []
-        hidden = hidden_cells([n for _label, n in rows])
-        rows = [(label, None if i in hidden else n) for i, (label, n) in enumerate(rows)]
-        leaders = None if too_small(leaders) else leaders
+        # Figures only, and none small enough to point at a woman, nor worked out from the
+        # others (the leaders are the sum of their rows); averages of fewer than 5 neither.
+        values = {"leaders": leaders, **{k: n for k, _label, n in rows}}
+        leading = ["leaders", *(k for k, _label, _n in rows if k in LEADERSHIP)]
+        hidden = suppressed(values, [leading, [None, *(k for k, _label, _n in rows)]])
+        rows = [row for row in rows if row[0] not in hidden]  # a row alone says who is there
+        leaders = None if "leaders" in hidden else leaders
+        if too_small(assessed):
+            assessed, changes = None, []
     return render(
         request,
         "outcomes/project.html",
         {
             "project": project,
             "milestones": milestones,
-            "counts": rows,
+            "counts": [(label, n) for _kind, label, n in rows],
             "leaders": leaders,
             "changes": named,
-            "assessed": len(changes),
+            "assessed": assessed,
             "confidence_gain": sum(c.confidence_change for c in changes) / len(changes)
             if changes
             else None,

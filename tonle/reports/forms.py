@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.forms import modelformset_factory
+from django.utils.translation import gettext_lazy as _
 
-from tonle.reports.models import Section
+from tonle.reports.models import ReportTemplate, Section
+from tonle.results.models import IndicatorUnit
 
 
 class SectionForm(forms.ModelForm):
@@ -21,3 +23,18 @@ class SectionForm(forms.ModelForm):
 
 
 SectionFormSet = modelformset_factory(Section, form=SectionForm, extra=1, can_delete=True)
+
+
+class ReleaseForm(forms.Form):
+    """Publish one small figure in this report: which, and why."""
+
+    code = forms.ChoiceField(label=_("indicator"))
+    reason = forms.CharField(
+        label=_("why it may be published"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. the women agreed that their new roles be celebrated in the report"),
+    )  # fmt: skip
+
+    def __init__(self, *args, template: ReportTemplate, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        indicators = template.project.indicators.filter(unit=IndicatorUnit.PEOPLE)
+        self.fields["code"].choices = [(i.code, f"{i.name} ({i.code})") for i in indicators]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from tonle.lib.suppression import hidden_cells
+from tonle.lib.suppression import protected_table
 from tonle.programs.models import IatiOrganisationType, Organisation, OrganisationKind, Project
 from tonle.results.framework import plain_number
 from tonle.results.grid import figure_and_splits
@@ -144,18 +144,17 @@ def _result(activity: etree._Element, project: Project, indicator: Indicator) ->
         _sub(period, "period-end", iso_date=end.isoformat())
         if target:
             _sub(period, "target", value=_number(target.value))
-        _sub(period, "actual", value=_number(value))
+        if measure.person:
+            # The file is public: figures that could point at a woman are left out, with
+            # those that would give them away by subtraction.
+            value, splits = protected_table(value, splits)
+        if value is not None:
+            _sub(period, "actual", value=_number(value))
         for dimension, cells in splits.items():
-            # The file is public: cells that could point at a woman are left out (with one
-            # more, so that none is found by subtraction).
-            keys = sorted(cells)
-            hidden = hidden_cells([cells[k] for k in keys])
+            keys = sorted(k for k, count in cells.items() if count is not None)
             labels = split_labels(dimension, keys)
-            for index, key in enumerate(keys):
-                if index in hidden:
-                    continue
-                count = cells[key]
-                actual = _sub(period, "actual", value=_number(count))
+            for key in keys:
+                actual = _sub(period, "actual", value=_number(cells[key]))
                 _sub(actual, "dimension", name=dimension, value=labels.get(key, key))
 
 

@@ -131,3 +131,24 @@ class RenderJob(models.Model):
         verbose_name = _("PDF being made")
         verbose_name_plural = _("PDFs being made")
         ordering = ["-requested_at"]
+
+
+class SmallFigureRelease(models.Model):
+    """A manager's choice to publish one figure under 5 in one report (the two women who won
+    leadership roles): who chose it and why. Nothing else under 5 reaches a donor."""
+
+    template = models.ForeignKey(
+        ReportTemplate, on_delete=models.CASCADE, related_name="releases", verbose_name=_("report")
+    )
+    code = models.CharField(_("indicator"), max_length=50)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("released by"),
+    )  # fmt: skip
+    reason = models.TextField(_("why it may be published"))
+    released_at = models.DateTimeField(_("released at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("small figure published on purpose")
+        verbose_name_plural = _("small figures published on purpose")
+        ordering = ["-released_at"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import markdown
@@ -20,23 +20,26 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from PIL import Image, UnidentifiedImageError
 
+from tonle.lib.suppression import too_small
 from tonle.lib.templatetags.tonle import num
 from tonle.outcomes.models import Story
 from tonle.people.ages import age_band_code, age_on
 from tonle.people.models import Sex
 from tonle.programs.models import Activity, Attendance
 from tonle.reports.models import ReportTemplate, Section, SectionKind
+from tonle.results.disclosure import donor_figures
 from tonle.results.framework import IndicatorFigures, framework_figures, plain_number
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import DIMENSIONS, MEASURES, definition_check
 from tonle.results.labels import labelled_split, split_labels, trend_columns
+from tonle.results.models import IndicatorUnit
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
 FIGURE = re.compile(r"^(?P<code>[a-z0-9_-]+)(?:\s+by\s+(?P<dimension>[a-z_]+))?$")
@@ -88,6 +91,7 @@ class RenderedReport:
     indicators: list[dict[str, Any]]  # the framework's figures for the period, as plain rows
     activities: list[dict[str, Any]] = field(default_factory=list)  # annex 1
     people: list[list[Any]] = field(default_factory=list)  # annex 2, without names
+    names: bool = True  # made for a reader who may see names (else no per-woman annex)
 
     @property
     def problems(self) -> list[tuple[str, str]]:
@@ -175,15 +179,27 @@ def _figure_html(figure: Figure, *, names: bool, link: str | None, alone: bool) 
     if figure.error:
         return _broken(figure.key, figure.error)
     if figure.dimension is None:
-        text = num(figure.value)
-        return format_html('<a class="figure-link" href="{}">{}</a>', link, text) if link else text
-    cells = labelled_split(figure.dimension, figure.cells, names)
+        if figure.value is None:
+            return format_html(
+                '<span class="muted" title="{}">–</span>',
+                _("Fewer than 5, or hidden with one that is"),
+            )
+        if link:
+            return format_html(
+                '<a class="figure-link" href="{}" data-figure="{}:total">{}</a>',
+                link, figure.code, num(figure.value),
+            )  # fmt: skip
+        return format_html('<span data-figure="{}:total">{}</span>', figure.code, num(figure.value))
+    cells = [
+        (label, "–" if v is None else format_html(
+            '<span data-figure="{}:{}:{}">{}</span>', figure.code, figure.dimension, key, num(v)
+        ))
+        for key, label, v in labelled_split(figure.dimension, figure.cells, names)
+    ]  # fmt: skip
     if alone:
         rows = "".join(
-            format_html(
-                '<tr><th>{}</th><td class="n">{}</td></tr>', label, "–" if v is None else num(v)
-            )
-            for _key, label, v in cells
+            format_html('<tr><th>{}</th><td class="n">{}</td></tr>', label, shown)
+            for label, shown in cells
         )
         return format_html(
             '<table class="split"><thead><tr><th>{}</th><th class="n">{}</th></tr></thead>'
@@ -192,7 +208,37 @@ def _figure_html(figure: Figure, *, names: bool, link: str | None, alone: bool) 
             _("People"),
             mark_safe(rows),
         )
-    return "; ".join(f"{escape(label)}: {'–' if v is None else num(v)}" for _k, label, v in cells)
+    return "; ".join(format_html("{}: {}", label, shown) for label, shown in cells)
+
+
+def _for_reader(
+    figures: dict[str, Figure], donor: dict[str, IndicatorFigures] | None
+) -> dict[str, Figure]:
+    """The figures as the reader may see them: for a donor, the framework's protected ones."""
+    if donor is None:
+        return figures
+    shown = {}
+    for key, figure in figures.items():
+        item = donor.get(figure.code)
+        if figure.error or item is None or item.indicator.unit != IndicatorUnit.PEOPLE:
+            shown[key] = figure
+        elif figure.dimension:
+            shown[key] = replace(
+                figure, value=item.value, cells=item.splits.get(figure.dimension, {})
+            )
+        else:
+            shown[key] = replace(figure, value=item.value)
+    return shown
+
+
+def donor_view(template: ReportTemplate, names: bool) -> dict[str, IndicatorFigures] | None:
+    """The framework's figures for the report's period as a donor sees them (None: all shown)."""
+    if names:
+        return None
+    figures = donor_figures(
+        project=template.project, start=template.starts_on, end=template.ends_on
+    )
+    return {f.indicator.code: f for f in figures}
 
 
 def _story_html(project_id: int, story_id: int) -> tuple[str, str]:
@@ -305,11 +351,14 @@ def report_render(
     """The report in one language. `figures` comes from a snapshot when the report is issued."""
     with override(language):
         figures = report_figures(template=template) if figures is None else figures
+        donor = donor_view(template, names)
+        figures = _for_reader(figures, donor)
         links = figure_links if figure_links is not None else _live_links(template, figures, names)
         # The table prints each indicator's value only: no splits to count.
         indicators = indicator_rows(
-            framework_figures(project=template.project, start=template.starts_on,
-                              end=template.ends_on, split=False)
+            list(donor.values()) if donor is not None
+            else framework_figures(project=template.project, start=template.starts_on,
+                                   end=template.ends_on, split=False)
         )  # fmt: skip
         activities = [
             {
@@ -319,11 +368,12 @@ def report_render(
                 "type": a.activity_type.name,
                 "topic": a.topic.name if a.topic else "",
                 "community": a.village.name if a.village else "",
-                "attendees": a.attendees,
+                "attendees": None if not names and too_small(a.attendees) else a.attendees,
             }
             for a in activity_rows(template)
         ]
-        people = [list(row) for row in people_annex(template)]
+        # One row per woman: never for a reader who sees no names, however anonymised.
+        people = [list(row) for row in people_annex(template)] if names else []
         annexes = {SectionKind.ACTIVITIES: activities, SectionKind.PEOPLE: people,
                    SectionKind.INDICATORS: indicators}  # fmt: skip
         sections = []
@@ -347,17 +397,19 @@ def report_render(
             if section.photo and not rendered.problems:
                 rendered.photo_url, rendered.photo_path = section.photo.url, section.photo.path
             rendered.rows = annexes.get(section.kind) or _section_rows(
-                section, template, names, rendered
+                section, template, names, rendered, donor
             )
             sections.append(rendered)
-        return RenderedReport(template, language, sections, figures, indicators, activities, people)
+        return RenderedReport(
+            template, language, sections, figures, indicators, activities, people, names
+        )
 
 
 def indicator_rows(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
     """The indicator table: each indicator with its baseline, target, value and progress.
 
-    Totals are printed as they are, small or not: the report publishes them (one woman
-    became village chief). Splits in the text are where small cells are hidden.
+    For a donor the figures come protected (donor_view): a small total is printed only when a
+    manager released it for this report.
     """
     rows = []
     for item in figures:
@@ -374,7 +426,11 @@ def indicator_rows(figures: list[IndicatorFigures]) -> list[dict[str, Any]]:
 
 
 def _section_rows(
-    section: Section, template: ReportTemplate, names: bool, rendered: RenderedSection
+    section: Section,
+    template: ReportTemplate,
+    names: bool,
+    rendered: RenderedSection,
+    donor: dict[str, IndicatorFigures] | None,
 ) -> list[Any]:
     """The rows of a chart or of the stories."""
     if section.kind == SectionKind.CHART:
@@ -384,11 +440,14 @@ def _section_rows(
                 _("No indicator has the code “%(code)s”.") % {"code": section.indicator}
             )
             return []
-        _value, splits = figure_and_splits(
-            project=template.project, definition=indicator.definition, dimensions=["quarter"],
-            start=template.starts_on, end=template.ends_on,
-        )  # fmt: skip
-        quarters = labelled_split("quarter", splits["quarter"], names)
+        if donor is not None and indicator.code in donor:
+            splits = donor[indicator.code].splits
+        else:
+            _value, splits = figure_and_splits(
+                project=template.project, definition=indicator.definition, dimensions=["quarter"],
+                start=template.starts_on, end=template.ends_on,
+            )  # fmt: skip
+        quarters = labelled_split("quarter", splits.get("quarter", {}), names)
         return [list(column) for column in trend_columns(quarters)]
     if section.kind == SectionKind.STORIES:
         stories = Story.objects.filter(

@@ -19,20 +19,25 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tonle.accounts.models import User
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
+from tonle.lib.suppression import protected_table, safe_pair, too_small
 from tonle.people.models import Participant
-from tonle.reports.models import IssuedReport, ReportTemplate
+from tonle.reports.models import IssuedReport, ReportTemplate, SectionKind, SmallFigureRelease
 from tonle.reports.rendering import (
     Figure,
     RenderedReport,
     RenderedSection,
+    donor_view,
+    people_annex,
     period_text,
     report_figures,
     report_render,
 )
+from tonle.results.disclosure import donor_figures
 from tonle.results.framework import people_change, plain_number
 from tonle.results.grid import figure_and_splits
 from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
 from tonle.results.labels import split_labels
+from tonle.results.models import IndicatorUnit
 
 LANGUAGES = ("en", "km")
 
@@ -78,9 +83,10 @@ def report_pdf(*, report: RenderedReport, issued: IssuedReport | None = None) ->
 
 
 def report_tables(*, report: RenderedReport) -> list[Sheet]:
-    """The indicator table and the annexes, as tables (one sheet or CSV file each)."""
+    """The indicator table and the annexes, as tables (one sheet or CSV file each); the
+    participants annex (a row per woman) only for a reader who may see names."""
     with override(report.language):
-        return [
+        sheets = [
             Sheet(
                 _("Indicators"),
                 [_("Code"), _("Level"), _("Indicator"), _("Unit"), _("Baseline"), _("Target"),
@@ -103,11 +109,30 @@ def report_tables(*, report: RenderedReport) -> list[Sheet]:
                 widths=[8, 28, 16, 18],
             ),
         ]  # fmt: skip
+        return sheets if report.names else sheets[:2]
 
 
 def report_xlsx(*, report: RenderedReport) -> bytes:
     """The indicator table and the annexes in one workbook."""
     return xlsx_workbook(report_tables(report=report))
+
+
+@transaction.atomic
+def small_figure_release(
+    *, by: User, template: ReportTemplate, code: str, reason: str
+) -> SmallFigureRelease:
+    """Publish one indicator's figure in one report even when it is under 5 (the two women who
+    won leadership roles): only a manager may, and she says why; the choice is kept."""
+    if not by.is_manager:
+        raise ValidationError(_("Only an M&E manager may publish a figure under 5."))
+    if not template.project.indicators.filter(code=code).exists():
+        raise ValidationError({"code": _("No indicator has the code “%(code)s”.") % {"code": code}})
+    release = SmallFigureRelease(
+        template=template, code=code, released_by=by, reason=reason.strip()
+    )
+    release.full_clean()
+    release.save()
+    return release
 
 
 FROZEN_SPLITS = ("district", "age_band", "quarter")  # what a donor sees behind a frozen figure
@@ -137,9 +162,11 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
             "sections": [section.frozen() for section in report.sections],
             "indicators": report.indicators,
             "activities": report.activities,
-            "people": report.people,
+            # Frozen for those who may see names: the report itself was made for donors.
+            "people": [list(row) for row in people_annex(template)],
         }
     definitions = {i.code: i for i in template.project.indicators.all()}
+    donor = donor_view(template, False)
     frozen = {}
     for key, figure in figures.items():
         indicator = definitions[figure.code]
@@ -157,15 +184,41 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
             "splits": {d: {k: plain_number(v) for k, v in c.items()} for d, c in splits.items()},
             "definition": indicator.definition, "name_en": indicator.name_en,
             "name_km": indicator.name_km,
+            "public": _public(figure, splits, donor.get(figure.code)),
         }  # fmt: skip
     issued.snapshot = {"languages": languages, "figures": frozen}
     issued.save(update_fields=["snapshot"])
     return issued
 
 
-def issued_render(*, issued: IssuedReport, language: str) -> RenderedReport:
-    """The issued report exactly as it was frozen, in one of its two languages."""
+def _public(figure: Figure, splits: dict[str, Any], item: Any) -> dict[str, Any]:
+    """What a donor was shown of a frozen figure: the framework's protected value and cells."""
+    if item is None or item.indicator.unit != IndicatorUnit.PEOPLE or item.error:
+        return {"value": plain_number(figure.value), "cells": figure.cells, "splits": splits}
+    shown = {d: {k: plain_number(v) for k, v in item.splits.get(d, {}).items()} for d in splits}
+    cells = item.splits.get(figure.dimension, {}) if figure.dimension else {}
+    return {"value": plain_number(item.value), "splits": shown,
+            "cells": {k: plain_number(v) for k, v in cells.items()}}  # fmt: skip
+
+
+def issued_public(frozen: dict[str, Any]) -> dict[str, Any]:
+    """A frozen figure as a donor may see it (older snapshots: protected as one table)."""
+    if "public" in frozen:
+        return frozen["public"]
+    value, splits = protected_table(frozen["value"], frozen["splits"] or {})
+    _value, cells = protected_table(frozen["value"], {"": frozen["cells"]})
+    return {"value": value, "splits": splits, "cells": cells[""]}
+
+
+def issued_render(*, issued: IssuedReport, language: str, names: bool) -> RenderedReport:
+    """The issued report exactly as it was frozen, in one of its two languages; its
+    participants annex (a row per woman) only for a reader who may see names."""
     frozen = issued.snapshot["languages"][language]
+    people = frozen["people"] if names else []
+    sections = [RenderedSection.thawed(s) for s in frozen["sections"]]
+    for section in sections:
+        if section.kind == SectionKind.PEOPLE:
+            section.rows = people
     figures = {
         key: Figure(key=key, code=f["code"], dimension=f["dimension"], value=f["value"],
                     cells=f["cells"], ids=f["ids"])
@@ -174,11 +227,12 @@ def issued_render(*, issued: IssuedReport, language: str) -> RenderedReport:
     return RenderedReport(
         template=issued.template,
         language=language,
-        sections=[RenderedSection.thawed(s) for s in frozen["sections"]],
+        sections=sections,
         figures=figures,
         indicators=frozen["indicators"],
         activities=frozen["activities"],
-        people=frozen["people"],
+        people=people,
+        names=names,
     )
 
 
@@ -195,10 +249,17 @@ class FigureChange:
     cells: list[tuple[str, Any, Any]] = field(default_factory=list)  # of a split: (cell, then, now)
 
 
-def issued_compare(*, issued: IssuedReport) -> list[FigureChange]:
-    """Each frozen figure beside today's for the same period, and what changed in between."""
+def issued_compare(*, issued: IssuedReport, names: bool) -> list[FigureChange]:
+    """Each frozen figure beside today's for the same period, and what changed in between.
+
+    A reader who sees no names gets a change only where both figures and their gap are safe
+    (no count from 1 to 4 read or worked out), today's figures protected as on the framework."""
     template = issued.template
     indicators = {i.code: i for i in template.project.indicators.all()}
+    period = {"start": issued.starts_on, "end": issued.ends_on}
+    donor = None if names else {
+        f.indicator.code: f for f in donor_figures(project=template.project, **period)
+    }  # fmt: skip
     changes = []
     for key, frozen in sorted(issued.snapshot["figures"].items()):
         name = (frozen["name_km"] if get_language() == "km" else frozen["name_en"]) or frozen[
@@ -211,24 +272,16 @@ def issued_compare(*, issued: IssuedReport) -> list[FigureChange]:
         change.redefined = indicator is None or indicator.definition != frozen["definition"]
         # Today's figure by the definition used then, so a changed definition is not mistaken
         # for changed records.
-        period = {"start": issued.starts_on, "end": issued.ends_on}
         dimensions = [frozen["dimension"]] if frozen["dimension"] else []
         value, splits = figure_and_splits(
             project=template.project, definition=frozen["definition"], dimensions=dimensions,
             **period,
         )  # fmt: skip
         change.today = plain_number(value)
-        if dimensions:
-            then, now = (
-                frozen["cells"],
-                {k: plain_number(v) for k, v in splits[dimensions[0]].items()},
-            )
-            labels = split_labels(dimensions[0], sorted(set(then) | set(now)))
-            change.cells = [
-                (labels.get(k, k), then.get(k, 0), now.get(k, 0))
-                for k in sorted(set(then) | set(now))
-                if then.get(k, 0) != now.get(k, 0)
-            ]
+        then, now = (
+            frozen["cells"],
+            ({k: plain_number(v) for k, v in splits[dimensions[0]].items()} if dimensions else {}),
+        )
         if frozen["ids"] is not None:
             added, removed = people_change(
                 project=template.project, definition=frozen["definition"], then=frozen["ids"],
@@ -237,5 +290,36 @@ def issued_compare(*, issued: IssuedReport) -> list[FigureChange]:
             change.added, change.removed = len(added), len(removed)
             present = set(Participant.objects.filter(pk__in=removed).values_list("pk", flat=True))
             change.gone = len(removed - present)
+        if donor is not None:
+            then, now = _donor_side(change, frozen, donor.get(frozen["code"]), now)
+        if dimensions:
+            labels = split_labels(dimensions[0], sorted(set(then) | set(now)))
+            change.cells = [
+                (labels.get(k, k), then.get(k, 0), now.get(k, 0))
+                for k in sorted(set(then) | set(now))
+                if then.get(k, 0) != now.get(k, 0)
+            ]
         changes.append(change)
     return changes
+
+
+def _donor_side(
+    change: FigureChange, frozen: dict[str, Any], item: Any, now: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Blank what a donor may not see of a change; the cells she may compare (then, now)."""
+    public = issued_public(frozen)
+    of_people = item is not None and item.indicator.unit == IndicatorUnit.PEOPLE
+    if of_people and not change.redefined:
+        change.today = plain_number(item.value)
+        now = item.splits.get(frozen["dimension"], {}) if frozen["dimension"] else {}
+    elif of_people:
+        change.today = None  # by another definition: not protected with today's framework
+    change.reported = public["value"]
+    if not safe_pair(change.reported, change.today):
+        change.reported = change.today = None
+    if change.today is None or too_small(change.added) or too_small(change.removed):
+        change.added = change.removed = 0
+    change.gone = 0 if too_small(change.gone) or not change.removed else change.gone
+    then = public["cells"]
+    pairs = [k for k in set(then) | set(now) if safe_pair(then.get(k, 0), now.get(k, 0))]
+    return {k: then.get(k, 0) for k in pairs}, {k: now.get(k, 0) for k in pairs}

@@ -23,15 +23,18 @@ def _step(job: RenderJob, progress: int, step: str) -> None:
 @task()
 def render_pdf(job_id: int) -> int:
     """Make the PDF of a render job; returns its number of pages."""
-    job = RenderJob.objects.select_related("template__project", "issued").get(pk=job_id)
+    job = RenderJob.objects.select_related("template__project", "issued", "requested_by").get(
+        pk=job_id
+    )
+    names = job.requested_by.may_see_names  # the PDF is made for its reader
     started = time.perf_counter()
     try:
         with override(job.language):
             _step(job, 10, _("Counting the figures"))
             if job.issued:
-                report = issued_render(issued=job.issued, language=job.language)
+                report = issued_render(issued=job.issued, language=job.language, names=names)
             else:
-                report = report_render(template=job.template, language=job.language, names=False)
+                report = report_render(template=job.template, language=job.language, names=names)
             _step(job, 40, _("Writing the sections"))
             html = report_html(report=report, issued=job.issued)
             _step(job, 55, _("Laying out the pages"))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("<slug:slug>/<slug:report>/pdf/", views.render_start, name="reports-render"),
     path("<slug:slug>/<slug:report>/tables/", views.report_tables_download, name="reports-tables"),
     path("<slug:slug>/<slug:report>/edit/", views.report_edit, name="reports-edit"),
+    path("<slug:slug>/<slug:report>/release/", views.report_release, name="reports-release"),
     path("<slug:slug>/<slug:report>/issue/", views.report_issue_view, name="reports-issue"),
 ]

@@ -16,18 +16,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pyroaring import BitMap
 
 from tonle.accounts.guards import guarded_get
+from tonle.lib.forms import error_text
 from tonle.lib.spreadsheets import XLSX, xlsx_workbook
 from tonle.programs.selectors import project_get_for_user, projects_visible_to
-from tonle.reports.forms import SectionFormSet
+from tonle.reports.forms import ReleaseForm, SectionFormSet
 from tonle.reports.iati import iati_activity_file
 from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate
 from tonle.reports.rendering import RenderedReport, period_text, report_render
 from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
+    issued_public,
     issued_render,
     report_issue,
     report_tables,
+    small_figure_release,
 )
 from tonle.reports.tasks import render_pdf
 from tonle.results.indicators import DIMENSIONS
@@ -110,8 +113,30 @@ def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
             "template": template,
             "formset": formset,
             "report": rendered,
+            "release_form": ReleaseForm(template=template),
+            "releases": template.releases.select_related("released_by"),
         },
     )
+
+
+@require_POST
+@login_required
+def report_release(request: HttpRequest, slug: str, report: str) -> HttpResponse:
+    """Publish one figure under 5 in this report, saying why (M&E manager)."""
+    template = _template(request, slug, report)
+    if not request.user.is_manager:
+        raise PermissionDenied
+    form = ReleaseForm(request.POST, template=template)
+    if form.is_valid():
+        try:
+            small_figure_release(by=request.user, template=template, **form.cleaned_data)
+        except ValidationError as refused:
+            messages.error(request, error_text(refused))
+        else:
+            messages.success(request, _("The figure will be published in this report."))
+    else:
+        messages.error(request, _("Choose the indicator and say why it may be published."))
+    return redirect("reports-edit", slug=slug, report=report)
 
 
 @require_POST
@@ -153,7 +178,9 @@ def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": template.project,
             "template": template,
             "issued": issued,
-            "report": issued_render(issued=issued, language=_language(request)),
+            "report": issued_render(
+                issued=issued, language=_language(request), names=request.user.may_see_names
+            ),
             "period": period_text(issued.starts_on, issued.ends_on),
             "languages": LANGUAGES,
         },
@@ -170,16 +197,16 @@ def issued_figure(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if frozen is None:
         raise Http404
     name = frozen["name_km"] if _language(request) == "km" else frozen["name_en"]
-    if request.user.may_see_names and frozen["ids"] is not None:
+    names = request.user.may_see_names
+    if names and frozen["ids"] is not None:
         return people_page(request, issued.template.project, BitMap(frozen["ids"]), name, "")
+    shown = frozen if names else issued_public(frozen)
     tables = [
-        {
-            "label": DIMENSIONS.get(d, d),
-            "cells": labelled_split(d, cells, request.user.may_see_names),
-        }
-        for d, cells in (frozen["splits"] or {frozen["dimension"]: frozen["cells"]}).items()
+        {"code": d, "label": DIMENSIONS.get(d, d), "cells": labelled_split(d, cells, names)}
+        for d, cells in (shown["splits"] or {frozen["dimension"]: shown["cells"]}).items()
         if d
     ]
+    frozen = {**frozen, "value": shown["value"]}
     return render(
         request,
         "reports/issued_figure.html",
@@ -198,7 +225,7 @@ def issued_changes(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "issued": issued,
             "project": issued.template.project,
-            "changes": issued_compare(issued=issued),
+            "changes": issued_compare(issued=issued, names=request.user.may_see_names),
         },
     )
 
@@ -240,7 +267,8 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> RenderJob:
-    """A PDF being made is its requester's (on a project she still sees)."""
+    """A PDF being made is its requester's (on a project she still sees): a PDF made for a
+    reader who sees names is never another's."""
     return guarded_get(
         visible=RenderJob.objects.filter(
             requested_by=request.user,
@@ -296,7 +324,7 @@ def _tables_response(request: HttpRequest, report: RenderedReport, name: str) ->
 def report_tables_download(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     template = _template(request, slug, report)
     language = _language(request)
-    rendered = report_render(template=template, language=language, names=False)
+    rendered = report_render(template=template, language=language, names=request.user.may_see_names)
     return _tables_response(request, rendered, f"{template.slug}-{language}")
 
 
@@ -305,7 +333,7 @@ def report_tables_download(request: HttpRequest, slug: str, report: str) -> Http
 def issued_tables_download(request: HttpRequest, pk: int) -> HttpResponse:
     issued = _issued(request, pk)
     language = _language(request)
-    rendered = issued_render(issued=issued, language=language)
+    rendered = issued_render(issued=issued, language=language, names=request.user.may_see_names)
     return _tables_response(
         request, rendered, f"{issued.template.slug}-{issued.issued_at:%Y%m%d}-{language}"
     )

@@ -48,18 +48,32 @@ def split_labels(dimension: str, keys: list[str]) -> dict[str, str]:
     return {k: _period_label(dimension, k) for k in keys}
 
 
+OTHER = ""  # the key of the one row that stands for every hidden cell of a split
+
+
+def other_label() -> str:
+    return _("Other (fewer than 5 each, or hidden with one that is)")
+
+
 def labelled_split(
     dimension: str, cells: dict[str, Any], names: bool
 ) -> list[tuple[str, str, Any]]:
-    """(key, label, value) for a split; small cells hidden (None) from who sees no names."""
+    """(key, label, value) for a split.
+
+    For who sees no names the cells hidden (None, or small) are not listed one by one, as the
+    row alone would say where the women are: they make one last row, its value hidden.
+    """
     labels = split_labels(dimension, list(cells))
     rows = sorted(
         ((key, labels.get(key, key), value) for key, value in cells.items()), key=lambda c: c[0]
     )
-    hidden = set() if names else hidden_cells([value for _key, _label, value in rows])
-    return [
-        (key, label, None if i in hidden else value) for i, (key, label, value) in enumerate(rows)
-    ]
+    if names:
+        return rows
+    small = hidden_cells([0 if value is None else value for _key, _label, value in rows])
+    shown = [row for i, row in enumerate(rows) if row[2] is not None and i not in small]
+    if len(shown) < len(rows):
+        shown.append((OTHER, other_label(), None))
+    return shown
 
 
 def trend_columns(quarters: list[tuple[str, str, Any]]) -> list[tuple[str, Any, int]]:
@@ -67,5 +81,6 @@ def trend_columns(quarters: list[tuple[str, str, Any]]) -> list[tuple[str, Any, 
     highest = max((value or 0 for _key, _label, value in quarters), default=0)
     return [
         (label, value, round(100 * (value or 0) / highest) if highest else 0)
-        for _key, label, value in quarters
+        for key, label, value in quarters
+        if key != OTHER
     ]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
@@ -24,20 +25,28 @@ from tonle.accounts.services import access_log
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
 from tonle.lib.spreadsheets import xlsx_response
-from tonle.lib.suppression import hidden_cells, too_small
+from tonle.lib.suppression import too_small
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
+from tonle.results.disclosure import (
+    donor_change,
+    donor_figures,
+    donor_reach,
+    fixed_periods,
+    reader_period,
+)
 from tonle.results.forms import IndicatorForm
 from tonle.results.framework import CSV_HEADER, framework_figures, framework_table, lock_compare
 from tonle.results.grid import figure_ids
 from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
 from tonle.results.indicators import MEASURES
-from tonle.results.labels import labelled_split, split_labels, trend_columns
+from tonle.results.labels import OTHER, labelled_split, other_label, split_labels, trend_columns
 from tonle.results.models import PeriodLock
 from tonle.results.reach import (
     DIMENSIONS,
+    Cell,
     cell_label,
     dimension_label,
     reach_figures,
@@ -61,17 +70,22 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         .count()
     )
     names = request.user.may_see_names
+    total, counts = (figures.total, None) if names else donor_reach(figures=figures)
     splits = []
     for d in DIMENSIONS:
         cells = figures.splits[d.code]
-        hidden = set() if names else hidden_cells([c.count for c in cells])
+        if counts is not None:
+            # Hidden cells are not listed one by one (the row would say where the women are).
+            cells = [replace(c, count=counts[d.code][c.key]) for c in cells]
+            cells = [c for c in cells if c.count is not None] + (
+                [Cell(key=OTHER, label=other_label(), count=None)]
+                if any(c.count is None for c in cells) else []
+            )  # fmt: skip
         splits.append(
             {
                 "dimension": d,
-                "cells": [
-                    replace(c, count=None) if i in hidden else c for i, c in enumerate(cells)
-                ],
-                "max": max((c.count for c in cells), default=0),
+                "cells": cells,
+                "max": max((c.count or 0 for c in cells), default=0),
             }
         )
     return render(
@@ -79,7 +93,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "results/dashboard.html",
         {
             "project": project,
-            "total": figures.total if names or not too_small(figures.total) else None,
+            "total": total,
             "splits": splits,
             "smart_women": smart_women if names or not too_small(smart_women) else None,
             "communities": project.communities.count(),
@@ -95,7 +109,12 @@ def reach_badge(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "results/_reach_badge.html",
-        {"project": project, "total": reach_total(project=project)},
+        {
+            "project": project,
+            "total": reach_total(project=project)
+            if request.user.may_see_names
+            else donor_reach(figures=reach_figures(project=project))[0],
+        },
     )
 
 
@@ -178,9 +197,20 @@ def _period(request: HttpRequest, project: Project) -> tuple[dt.date, dt.date]:
 def framework(request: HttpRequest, slug: str) -> HttpResponse:
     """The results framework: each indicator against its target, with its splits."""
     project = project_get_for_user(user=request.user, slug=slug)
-    start, end = _period(request, project)
-    figures = framework_figures(project=project, start=start, end=end)
     names = request.user.may_see_names
+    asked_start, asked_end = _period(request, project)
+    start, end, snapped = reader_period(
+        project=project, start=asked_start, end=asked_end, names=names
+    )
+    if snapped:
+        messages.warning(
+            request,
+            _("Figures are shown for the reporting periods listed only: here, the whole project."),
+        )
+    if names:
+        figures = framework_figures(project=project, start=start, end=end)
+    else:
+        figures = donor_figures(project=project, start=start, end=end)
     lock = (
         PeriodLock.objects.filter(project=project, starts_on=start, ends_on=end)
         .select_related("locked_by")
@@ -203,8 +233,11 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             }
             for code, cells in item.splits.items()
         ]
-        if not names and item.indicator.unit == "people" and too_small(item.value):
-            item.value, item.suppressed = None, True
+        if item.frozen and not names:
+            item.frozen = donor_change(
+                reported=item.frozen["value"], today=item.value, added=item.frozen["added"],
+                removed=item.frozen["removed"],
+            )  # fmt: skip
         quarters = next((t["cells"] for t in item.tables if t["code"] == "quarter"), [])
         item.trend = trend_columns(quarters)
     return render(
@@ -218,6 +251,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "drill": request.user.may_see_names,
             "may_edit": request.user.is_manager,
             "lock": lock,
+            "periods": [] if names else fixed_periods(project=project),
         },
     )
 

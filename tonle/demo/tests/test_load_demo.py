@@ -88,6 +88,10 @@ def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
         f">{values['services']:,}</a> women"
         in by_heading["Key outcomes: Access to information and services"]
     )
+    # The two women who won leadership roles: under 5, published on purpose by the manager.
+    assert 'data-figure="leaders:total">2</a>' in "".join(by_heading.values())
+    (release,) = template.releases.all()
+    assert (release.code, release.released_by.username) == ("leaders", "manager") and release.reason
     khmer = report_render(template=template, language="km", names=False)
     assert khmer.problems == [] and "២,៨១៤" in str(khmer.sections[0].html)
 

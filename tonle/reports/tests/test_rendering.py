@@ -141,12 +141,18 @@ def test_the_pdf_in_khmer_has_a_cover_contents_and_the_figures(report):
 
 def test_the_workbook_has_the_indicators_and_the_annexes(report):
     workbook = load_workbook(io.BytesIO(report_xlsx(report=report_render(
-        template=report, language="en", names=False))))  # fmt: skip
+        template=report, language="en", names=True))))  # fmt: skip
     assert workbook.sheetnames == ["Indicators", "Activities", "Participants"]
     indicators, _activities, people = (workbook[name] for name in workbook.sheetnames)
     assert indicators["A2"].value == "engaged" and indicators["G2"].value == 6
     assert people.max_row == 7  # a header and six women, without names
     assert indicators.freeze_panes == "A2"
+
+
+def test_a_donors_workbook_has_no_participants_annex(report):
+    workbook = load_workbook(io.BytesIO(report_xlsx(report=report_render(
+        template=report, language="en", names=False))))  # fmt: skip
+    assert workbook.sheetnames == ["Indicators", "Activities"]
 
 
 def test_render_report_writes_the_file_and_names_a_missing_report(report, tmp_path):
