@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
-from tonle.lib.spreadsheets import XLSX, xlsx_workbook
+from tonle.lib.spreadsheets import csv_response, xlsx_download
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
 from tonle.reports.iati import iati_activity_file
@@ -259,20 +257,14 @@ def _tables_response(request: HttpRequest, report: RenderedReport, name: str) ->
     """The indicator table and annexes: one XLSX workbook, or one table as CSV (?table=N)."""
     tables = report_tables(report=report)
     if request.GET.get("format") != "csv":
-        response = HttpResponse(xlsx_workbook(tables), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_download(filename=f"{name}.xlsx", sheets=tables)
     try:
         table = tables[int(request.GET.get("table", "0"))]
     except (ValueError, IndexError) as unknown:
         raise Http404 from unknown
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{slugify(table.name)}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the Khmer as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([str(header) for header in table.headers])
-    writer.writerows(table.rows)
-    return response
+    return csv_response(
+        filename=f"{name}-{slugify(table.name)}.csv", headers=table.headers, rows=table.rows
+    )
 
 
 @require_GET
