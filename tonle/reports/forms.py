@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import modelformset_factory
 
+from tonle.lib.images import image_clean
 from tonle.reports.models import Section
 
 
@@ -18,6 +22,11 @@ class SectionForm(forms.ModelForm):
             "body_km": forms.Textarea(attrs={"rows": 8, "lang": "km"}),
             "order": forms.NumberInput(attrs={"class": "narrow"}),
         }
+
+    def clean_photo(self) -> Any:
+        """A new photo is kept without its EXIF (GPS included); the one already there stays."""
+        photo = self.cleaned_data.get("photo")
+        return image_clean(upload=photo) if isinstance(photo, UploadedFile) else photo
 
 
 SectionFormSet = modelformset_factory(Section, form=SectionForm, extra=1, can_delete=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pyroaring import BitMap
 
 from tonle.lib.spreadsheets import csv_response, xlsx_download
+from tonle.lib.uploads import too_large_marked
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
 from tonle.reports.iati import iati_activity_file
@@ -87,7 +88,8 @@ def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
         raise PermissionDenied
     sections = template.sections.all()
     formset = SectionFormSet(request.POST or None, request.FILES or None, queryset=sections)
-    if request.method == "POST" and formset.is_valid():
+    refused = too_large_marked(request, *formset.forms)
+    if request.method == "POST" and not refused and formset.is_valid():
         for section in formset.save(commit=False):
             section.template = template
             section.save()
