@@ -68,6 +68,8 @@ RECORD_TYPES = {
     "referral": _("referral"),
     "driver-statement": _("driver's statement"),
     "page": _("page"),
+    "story-photo": _("story photo"),
+    "report-photo": _("report photo"),
 }
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +19,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from tonle.accounts.models import User
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
 from tonle.people.models import Participant
-from tonle.reports.models import IssuedReport, ReportTemplate
+from tonle.reports.models import IssuedReport, ReportTemplate, SectionKind
 from tonle.reports.rendering import (
     Figure,
     RenderedReport,
@@ -38,18 +37,33 @@ LANGUAGES = ("en", "km")
 
 
 class LocalFiles(URLFetcher):
-    """What WeasyPrint may read: the project's own media files and data: URIs, no network."""
+    """What WeasyPrint may read: the report's own photos (by the paths of their views, which a
+    page shows them at) and data: URIs. No network, no other file."""
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=["file", "data"])
+    def __init__(self, *, media: dict[str, str]) -> None:
+        super().__init__(allowed_protocols=["data"])
+        self.media = media  # view path -> file in storage
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        media = Path(settings.MEDIA_ROOT).resolve()
-        if url.startswith("file:") and not (
-            Path(unquote(urlsplit(url).path)).resolve().is_relative_to(media)
-        ):
-            raise ValueError(f"Only the project's own media files may be read: {url}")
-        return super().fetch(url, headers)
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        name = self.media.get(parts.path) if parts.scheme == "file" and not parts.netloc else None
+        if name is None:
+            raise ValueError(f"Only the report's own photos may be read: {url}")
+        with default_storage.open(name, "rb") as stored:
+            return URLFetcherResponse(url, body=stored.read())
+
+
+def report_media(*, report: RenderedReport) -> dict[str, str]:
+    """The photos a report shows: each view's path and the file behind it."""
+    media = {s.photo_url: s.photo_name for s in report.sections if s.photo_url}
+    for section in report.sections:
+        if section.kind == SectionKind.STORIES:
+            media.update(
+                {r["photo_url"]: r["photo_name"] for r in section.rows if r.get("photo_url")}
+            )
+    return media
 
 
 def report_html(*, report: RenderedReport, issued: IssuedReport | None = None) -> str:
@@ -67,14 +81,17 @@ def report_html(*, report: RenderedReport, issued: IssuedReport | None = None) -
         )
 
 
-def report_document(*, html: str) -> Document:
-    """The print page laid out on A4 pages (WeasyPrint; Pango shapes the Khmer)."""
-    return HTML(string=html, base_url="/", url_fetcher=LocalFiles()).render()
+def report_document(*, report: RenderedReport, html: str) -> Document:
+    """The print page laid out on A4 pages (WeasyPrint; Pango shapes the Khmer). Its photos
+    are read from storage; nothing else is read."""
+    fetcher = LocalFiles(media=report_media(report=report))
+    return HTML(string=html, base_url="/", url_fetcher=fetcher).render()
 
 
 def report_pdf(*, report: RenderedReport, issued: IssuedReport | None = None) -> bytes:
     """The report as an A4 PDF."""
-    return report_document(html=report_html(report=report, issued=issued)).write_pdf()
+    html = report_html(report=report, issued=issued)
+    return report_document(report=report, html=html).write_pdf()
 
 
 def report_tables(*, report: RenderedReport) -> list[Sheet]:
@@ -174,7 +191,12 @@ def issued_render(*, issued: IssuedReport, language: str) -> RenderedReport:
     return RenderedReport(
         template=issued.template,
         language=language,
-        sections=[RenderedSection.thawed(s) for s in frozen["sections"]],
+        sections=[
+            RenderedSection.thawed(
+                section, photo_url=reverse("reports-issued-photo", args=[issued.pk, number])
+            )
+            for number, section in enumerate(frozen["sections"])
+        ],
         figures=figures,
         indicators=frozen["indicators"],
         activities=frozen["activities"],

@@ -35,7 +35,7 @@ def render_pdf(job_id: int) -> int:
             _step(job, 40, _("Writing the sections"))
             html = report_html(report=report, issued=job.issued)
             _step(job, 55, _("Laying out the pages"))
-            document = report_document(html=html)
+            document = report_document(report=report, html=html)
             _step(job, 85, _("Writing the PDF (%(pages)s pages)") % {"pages": len(document.pages)})
             pdf = document.write_pdf()
     except Exception as failed:

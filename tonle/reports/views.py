@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pyroaring import BitMap
 
+from tonle.accounts.media import media_response
 from tonle.lib.spreadsheets import csv_response, xlsx_download
 from tonle.lib.uploads import too_large_marked
+from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
 from tonle.reports.forms import SectionFormSet
 from tonle.reports.iati import iati_activity_file
-from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate
+from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate, Section
 from tonle.reports.rendering import RenderedReport, period_text, report_render
 from tonle.reports.services import (
     LANGUAGES,
@@ -151,6 +153,44 @@ def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period_text(issued.starts_on, issued.ends_on),
             "languages": LANGUAGES,
         },
+    )
+
+
+def _may_see_project(request: HttpRequest, project: Project) -> bool:
+    try:
+        project_get_for_user(user=request.user, slug=project.slug)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+@require_GET
+@login_required
+def section_photo(request: HttpRequest, section_id: int) -> HttpResponse:
+    """A section's photo, to those who may see the report's project."""
+    section = Section.objects.select_related("template__project").filter(pk=section_id).first()
+    return media_response(
+        request,
+        name=section.photo.name if section else "",
+        allowed=section is not None and _may_see_project(request, section.template.project),
+        record_type="report-photo",
+        record_id=section_id,
+    )
+
+
+@require_GET
+@login_required
+def issued_photo(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The photo of an issued report's section as it was issued (the section may have a new one)."""
+    issued = IssuedReport.objects.select_related("template__project").filter(pk=pk).first()
+    allowed = issued is not None and _may_see_project(request, issued.template.project)
+    sections = issued.snapshot["languages"]["en"]["sections"] if allowed else []
+    return media_response(
+        request,
+        name=sections[number].get("photo_name", "") if number < len(sections) else "",
+        allowed=allowed,
+        record_type="report-photo",
+        record_id=f"issued-{pk}/{number}",
     )
 
 
