@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from weasyprint import HTML, Document
@@ -19,7 +21,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from tonle.accounts.models import User
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
 from tonle.people.models import Participant
-from tonle.reports.models import IssuedReport, ReportTemplate, SectionKind
+from tonle.reports.models import (
+    IssuedReport,
+    RenderJob,
+    RenderStatus,
+    ReportTemplate,
+    SectionKind,
+)
 from tonle.reports.rendering import (
     Figure,
     RenderedReport,
@@ -125,6 +133,33 @@ def report_tables(*, report: RenderedReport) -> list[Sheet]:
 def report_xlsx(*, report: RenderedReport) -> bytes:
     """The indicator table and the annexes in one workbook."""
     return xlsx_workbook(report_tables(report=report))
+
+
+PDFS_AT_ONCE = 3  # a reader's PDFs waiting or being made; the worker is shared by everyone
+# A job older than this no longer counts: its worker died without saying so.
+PDF_JOB_STALE = dt.timedelta(hours=1)
+
+
+def render_job_start(
+    *, by: User, template: ReportTemplate, issued: IssuedReport | None, language: str
+) -> RenderJob:
+    """Queue a report's PDF for its reader, unless she already has PDFS_AT_ONCE on the way."""
+    with transaction.atomic():
+        # Her row is locked so that two quick clicks are counted one after the other.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        waiting = RenderJob.objects.filter(
+            requested_by=by, status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+            requested_at__gte=timezone.now() - PDF_JOB_STALE,
+        ).count()  # fmt: skip
+        if waiting >= PDFS_AT_ONCE:
+            raise ValidationError(
+                _("You have %(count)s PDFs being made already. Wait until one is ready, then "
+                  "ask again.") % {"count": waiting}
+            )  # fmt: skip
+        job = RenderJob.objects.create(
+            template=template, issued=issued, language=language, requested_by=by
+        )
+    return job
 
 
 FROZEN_SPLITS = ("district", "age_band", "quarter")  # what a donor sees behind a frozen figure

@@ -26,6 +26,7 @@ from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
     issued_render,
+    render_job_start,
     report_issue,
     report_tables,
 )
@@ -262,9 +263,14 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     if request.POST.get("issued"):
         issued = get_object_or_404(template.issued, pk=request.POST["issued"])
     language = request.POST.get("lang") if request.POST.get("lang") in LANGUAGES else "en"
-    job = RenderJob.objects.create(
-        template=template, issued=issued, language=language, requested_by=request.user
-    )
+    try:
+        job = render_job_start(by=request.user, template=template, issued=issued,
+                               language=language)  # fmt: skip
+    except ValidationError as busy:
+        messages.error(request, " ".join(busy.messages))
+        if issued:
+            return redirect("reports-issued", pk=issued.pk)
+        return redirect("reports-page", slug=slug, report=report)
     render_pdf.enqueue(job.pk)
     return redirect("reports-job", pk=job.pk)
 
