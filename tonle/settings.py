@@ -198,6 +198,17 @@ MEDIA_URL = "/media/"
 TONLE_MAX_UPLOAD_BYTES = int(os.environ.get("TONLE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = TONLE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = TONLE_MAX_UPLOAD_BYTES
+# The first handler drops a file the moment it passes the limit, while it streams in.
+FILE_UPLOAD_HANDLERS = [
+    "tonle.lib.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# An XLSX is a zip: a few KB can unpack to gigabytes. Refused past these, before it is read.
+TONLE_MAX_UNPACKED_BYTES = int(os.environ.get("TONLE_MAX_UNPACKED_BYTES", 50 * 1024 * 1024))
+TONLE_MAX_SHEET_ROWS = int(os.environ.get("TONLE_MAX_SHEET_ROWS", 20_000))
+# A photo of more pixels than a 64-megapixel camera makes is refused before it is decoded.
+TONLE_MAX_IMAGE_PIXELS = int(os.environ.get("TONLE_MAX_IMAGE_PIXELS", 64_000_000))
 
 SESSION_COOKIE_HTTPONLY = True
 # A field office serves plain http on its own network; a server behind TLS says HTTPS=1.

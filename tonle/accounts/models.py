@@ -80,6 +80,8 @@ RECORD_TYPES = {
     "upload-row": _("row of an upload"),
     "access-log": _("access log"),
     "page": _("page"),
+    "story-photo": _("story photo"),
+    "report-photo": _("report photo"),
 }
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
+
+# A worksheet's XML packs about ten to one; a hundred to one is a file made to blow up.
+MAX_RATIO = 100
 
 
 class SheetError(ValueError):
@@ -47,20 +53,41 @@ def _decode(data: bytes) -> str:
     )
 
 
-def _table_from_csv(data: bytes) -> list[list[str]]:
+def _table_from_csv(data: bytes) -> Iterator[list[str]]:
     text = _decode(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    return ([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect))
 
 
-def _table_from_xlsx(data: bytes) -> list[list[str]]:
+def _unpacked_size_check(data: bytes) -> None:
+    """Refuse a zip that would unpack to more than TONLE_MAX_UNPACKED_BYTES, or whose parts
+    shrank suspiciously (a zip bomb), from its directory alone, before anything is unpacked."""
+    too_big = SheetError(
+        _("The spreadsheet unpacks to more than %(limit)s MB: split it into smaller sheets.")
+        % {"limit": settings.TONLE_MAX_UNPACKED_BYTES // 1_048_576}
+    )
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        return [[_cell_text(cell) for cell in row] for row in sheet.to_python()]
+        with zipfile.ZipFile(io.BytesIO(data)) as packed:
+            parts = packed.infolist()
+    except (zipfile.BadZipFile, ValueError) as broken:
+        raise SheetError(_("The spreadsheet could not be opened: it may be damaged.")) from broken
+    if sum(part.file_size for part in parts) > settings.TONLE_MAX_UNPACKED_BYTES:
+        raise too_big
+    for part in parts:
+        if part.file_size > 1_048_576 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise too_big
+
+
+def _table_from_xlsx(data: bytes) -> Iterator[list[str]]:
+    if data.startswith(b"PK"):  # XLSX and ODS are zips; the old binary XLS is not
+        _unpacked_size_check(data)
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        for row in sheet.iter_rows():
+            yield [_cell_text(cell) for cell in row]
     except Exception as broken:  # calamine raises several kinds for a damaged file
         raise SheetError(_("The spreadsheet could not be opened: it may be damaged.")) from broken
 
@@ -81,7 +108,15 @@ def sheet_read(*, file_name: str, data: bytes) -> Sheet:
         table = _table_from_csv(data)
     else:
         raise SheetError(_("Upload a CSV or XLSX file."))
-    numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
+    most = settings.TONLE_MAX_SHEET_ROWS
+    # One row more than the limit is read, to know there are more; the rest never is.
+    read = list(islice(table, most + 1))
+    if len(read) > most:
+        raise SheetError(
+            _("The sheet has more than %(limit)s rows: split it into smaller sheets.")
+            % {"limit": most}
+        )
+    numbered = [(number, row) for number, row in enumerate(read, start=1) if any(row)]
     if not numbered:
         raise SheetError(_("The file is empty."))
     (_header_number, header_row), body = numbered[0], numbered[1:]

@@ -13,6 +13,7 @@ from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.models import Project
+from tonle.programs.selectors import projects_visible_to
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,17 @@ def milestones_of(*, project: Project, user: User) -> QuerySet[Milestone]:
     return project.milestones.filter(
         participant__in=participants_visible_to(user=user).values("pk")
     ).select_related("participant__village")
+
+
+def story_photo_visible(*, user: User, story: Story) -> bool:
+    """Whoever may see the woman may see her story's photo; with her consent to publish, so may
+    whoever may see the project (a donor reading the report). Same selectors as her records."""
+    if participants_visible_to(user=user).filter(pk=story.participant_id).exists():
+        return True
+    return (
+        story.consent_to_publish
+        and projects_visible_to(user=user).filter(pk=story.project_id).exists()
+    )
 
 
 def outcome_timeline(participant: Participant, user: User) -> list[TimelineEntry]:

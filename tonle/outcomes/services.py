@@ -9,15 +9,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from tonle.accounts.models import User
+from tonle.lib.images import image_clean
 from tonle.outcomes.models import Assessment, Milestone, MilestoneKind, Story
 from tonle.people.models import Participant
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_serves
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 def _check_common(
@@ -49,16 +47,6 @@ def milestone_record(
     return milestone
 
 
-def _check_photo(photo: UploadedFile) -> None:
-    if photo.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"photo": _("The photo is larger than 5 MB.")})
-    try:
-        Image.open(photo).verify()
-    except (UnidentifiedImageError, OSError) as broken:
-        raise ValidationError({"photo": _("This file is not a picture.")}) from broken
-    photo.seek(0)
-
-
 def story_write(
     *,
     by: User,
@@ -76,14 +64,17 @@ def story_write(
     )
     if errors:
         raise ValidationError(errors)
-    if photo:
-        _check_photo(photo)
+    try:
+        # Her photo is kept without its EXIF: a phone writes where it was taken.
+        cleaned = image_clean(upload=photo) if photo else None
+    except ValidationError as refused:
+        raise ValidationError({"photo": refused.messages}) from refused
     story = Story(
         participant=participant, project=project, title=title.strip(), text=text.strip(), language=language,
         written_on=written_on, consent_to_publish=consent_to_publish, written_by=by,
     )  # fmt: skip
-    if photo:
-        story.photo = photo
+    if cleaned:
+        story.photo = cleaned
     story._history_user = by
     with transaction.atomic():
         story.save()

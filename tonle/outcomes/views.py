@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required
+from tonle.accounts.media import media_response
 from tonle.lib.suppression import suppressed, too_small
 from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
-from tonle.outcomes.models import LEADERSHIP, MilestoneKind
-from tonle.outcomes.selectors import assessment_changes, milestones_of
+from tonle.outcomes.models import LEADERSHIP, MilestoneKind, Story
+from tonle.outcomes.selectors import assessment_changes, milestones_of, story_photo_visible
 from tonle.outcomes.services import assessment_record, milestone_record, story_write
 from tonle.people.recording import record_for_person
 from tonle.people.selectors import participants_visible_to
@@ -62,6 +63,21 @@ def story_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 def assessment_new(request: HttpRequest, participant_id: int) -> HttpResponse:
     return _record(
         request, participant_id, AssessmentForm, assessment_record, _("Record an assessment")
+    )
+
+
+@require_GET
+@login_required
+def story_photo(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Her story's photo: to those who may see her, and, when she consented to publish it, to
+    those who may see the project (a donor reads the published story)."""
+    story = Story.objects.select_related("project").filter(pk=story_id).first()
+    return media_response(
+        request,
+        name=story.photo.name if story else "",
+        allowed=story is not None and story_photo_visible(user=request.user, story=story),
+        record_type="story-photo",
+        record_id=story_id,
     )
 
 

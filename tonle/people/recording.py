@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from tonle.lib.forms import add_service_errors
+from tonle.lib.uploads import too_large_marked
 from tonle.people.models import Participant
 from tonle.people.selectors import participant_get_for_user
 
@@ -31,7 +32,7 @@ def record_for_person(
     """
     person = participant_get_for_user(user=request.user, participant_id=participant_id)
     form = form_for(person)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not too_large_marked(request, form) and form.is_valid():
         try:
             saved = save(person, form.cleaned_data)
         except ValidationError as invalid:

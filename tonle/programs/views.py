@@ -16,6 +16,7 @@ from tonle.collect.models import RowStatus, Upload
 from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
 from tonle.lib.forms import add_service_errors
+from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
 from tonle.people.selectors import participant_get_for_user, participant_search
 from tonle.people.services import participant_likely_duplicates, participant_register
@@ -189,7 +190,7 @@ def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
 def sheet_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = activity_get_for_user(user=request.user, activity_id=activity_id)
     form = SheetUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not too_large_marked(request, form) and form.is_valid():
         sheet = form.cleaned_data["sheet"]
         try:
             upload = attendance_sheet_upload(

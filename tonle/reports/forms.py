@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from tonle.lib.images import image_clean
 from tonle.reports.models import ReportTemplate, Section
 from tonle.results.models import IndicatorUnit
 
@@ -20,6 +24,11 @@ class SectionForm(forms.ModelForm):
             "body_km": forms.Textarea(attrs={"rows": 8, "lang": "km"}),
             "order": forms.NumberInput(attrs={"class": "narrow"}),
         }
+
+    def clean_photo(self) -> Any:
+        """A new photo is kept without its EXIF (GPS included); the one already there stays."""
+        photo = self.cleaned_data.get("photo")
+        return image_clean(upload=photo) if isinstance(photo, UploadedFile) else photo
 
 
 SectionFormSet = modelformset_factory(Section, form=SectionForm, extra=1, can_delete=True)

@@ -125,7 +125,6 @@ class RenderJob(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="reports/rendered/%Y/", blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("PDF being made")

@@ -13,12 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -47,6 +48,48 @@ STORY = re.compile(r"^story\s+(?P<id>\d+)$")
 PHOTO_LIMIT = 10 * 2**20  # bytes; a phone photo is 2-5 MB
 
 
+# What a section's finished HTML may hold: Markdown's tags, the figures' links and tables, and
+# images only from Tonle's own photo views. Nothing in it may load from another site.
+HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "li", "mark", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
+    "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+HTML_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", "alt"},
+                   "mark": {"title"}, "th": {"colspan"}, "td": {"colspan"}}  # fmt: skip
+HTML_CLASSES = {"a": {"figure-link"}, "table": {"split"}, "th": {"n"}, "td": {"n"},
+                "mark": {"broken"}, "blockquote": {"story"}, "p": {"story-title"}}  # fmt: skip
+PHOTO_VIEWS = {"reports-section-photo", "reports-issued-photo", "outcomes-story-photo"}
+
+
+def _own_photo(src: str) -> bool:
+    """A path of one of Tonle's photo views (which check who may see it), and nothing else."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return False
+    try:
+        return resolve(parts.path).url_name in PHOTO_VIEWS
+    except Resolver404:
+        return False
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if _own_photo(value) else None
+    return value
+
+
+def html_clean(html: str) -> SafeString:
+    """One pass over a section's finished HTML, figures and stories in: only the allowed tags,
+    no script, no event handler, no style, no image from elsewhere."""
+    return mark_safe(
+        nh3.clean(
+            html, tags=HTML_TAGS, attributes=HTML_ATTRIBUTES, allowed_classes=HTML_CLASSES,
+            attribute_filter=_attribute_filter, url_schemes={"http", "https", "mailto"},
+        )
+    )  # fmt: skip
+
+
 @dataclass
 class Figure:
     """One figure a report prints: an indicator's value, or its split by one dimension."""
@@ -69,17 +112,22 @@ class RenderedSection:
     html: SafeString = field(default_factory=SafeString)
     problems: list[str] = field(default_factory=list)
     rows: list[Any] = field(default_factory=list)  # table rows of the kinds that have them
-    photo_url: str = ""
-    photo_path: str = ""
+    photo_url: str = ""  # the view that serves it to those who may see the report
+    photo_name: str = ""  # the file in storage, for the PDF
     section_id: int | None = None
 
     def frozen(self) -> dict[str, Any]:
         return {"kind": self.kind, "heading": self.heading, "html": str(self.html),
-                "rows": self.rows, "photo_url": self.photo_url, "photo_path": self.photo_path}  # fmt: skip
+                "rows": self.rows, "photo_name": self.photo_name}  # fmt: skip
 
     @classmethod
-    def thawed(cls, data: dict[str, Any]) -> RenderedSection:
-        return cls(**{**data, "html": mark_safe(data["html"])})
+    def thawed(cls, data: dict[str, Any], *, photo_url: str = "") -> RenderedSection:
+        """A frozen section, its HTML cleaned again (a report issued before today's rules)."""
+        return cls(
+            kind=data["kind"], heading=data["heading"], html=html_clean(data["html"]),
+            rows=data["rows"], photo_name=data.get("photo_name", ""),
+            photo_url=photo_url if data.get("photo_name") else "",
+        )  # fmt: skip
 
 
 @dataclass
@@ -253,7 +301,7 @@ def _story_html(project_id: int, story_id: int) -> tuple[str, str]:
     html = format_html(
         '<blockquote class="story"><p class="story-title">{}</p>{}</blockquote>',
         story.title,
-        mark_safe(nh3.clean(markdown.markdown(story.text))),
+        mark_safe(markdown.markdown(story.text)),  # cleaned with the section it is put in
     )
     return html, ""
 
@@ -289,12 +337,13 @@ def render_text(
             replacements[token] = (None, _broken(name, problem))
         return token
 
-    html = nh3.clean(markdown.markdown(PLACEHOLDER.sub(hold, text), extensions=["tables"]))
+    html = markdown.markdown(PLACEHOLDER.sub(hold, text), extensions=["tables"])
     for token, (figure, fixed) in replacements.items():
         alone = f"<p>{token}</p>" in html
         piece = fixed or _figure_html(figure, names=names, link=links.get(figure.key), alone=alone)
         html = html.replace(f"<p>{token}</p>", piece) if alone else html.replace(token, piece)
-    return mark_safe(html), problems
+    # Cleaned once it is whole: what the figures and stories put in passes the same rules.
+    return html_clean(html), problems
 
 
 def _broken(name: str, problem: str) -> str:
@@ -395,7 +444,8 @@ def report_render(
                 )[1]  # fmt: skip
             rendered.problems += photo_problems(section)
             if section.photo and not rendered.problems:
-                rendered.photo_url, rendered.photo_path = section.photo.url, section.photo.path
+                rendered.photo_name = section.photo.name
+                rendered.photo_url = reverse("reports-section-photo", args=[section.pk])
             rendered.rows = annexes.get(section.kind) or _section_rows(
                 section, template, names, rendered, donor
             )
@@ -455,7 +505,11 @@ def _section_rows(
             consent_to_publish=True,
             written_on__range=(template.starts_on, template.ends_on),
         )
-        return [{"title": story.title, "text": story.text} for story in stories]
+        return [
+            {"title": story.title, "text": story.text, "photo_name": story.photo.name,
+             "photo_url": reverse("outcomes-story-photo", args=[story.pk]) if story.photo else ""}
+            for story in stories
+        ]  # fmt: skip
     return []
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from weasyprint import HTML, Document
@@ -21,7 +22,14 @@ from tonle.accounts.models import User
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
 from tonle.lib.suppression import protected_table, safe_pair, too_small
 from tonle.people.models import Participant
-from tonle.reports.models import IssuedReport, ReportTemplate, SectionKind, SmallFigureRelease
+from tonle.reports.models import (
+    IssuedReport,
+    RenderJob,
+    RenderStatus,
+    ReportTemplate,
+    SectionKind,
+    SmallFigureRelease,
+)
 from tonle.reports.rendering import (
     Figure,
     RenderedReport,
@@ -43,18 +51,33 @@ LANGUAGES = ("en", "km")
 
 
 class LocalFiles(URLFetcher):
-    """What WeasyPrint may read: the project's own media files and data: URIs, no network."""
+    """What WeasyPrint may read: the report's own photos (by the paths of their views, which a
+    page shows them at) and data: URIs. No network, no other file."""
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=["file", "data"])
+    def __init__(self, *, media: dict[str, str]) -> None:
+        super().__init__(allowed_protocols=["data"])
+        self.media = media  # view path -> file in storage
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        media = Path(settings.MEDIA_ROOT).resolve()
-        if url.startswith("file:") and not (
-            Path(unquote(urlsplit(url).path)).resolve().is_relative_to(media)
-        ):
-            raise ValueError(f"Only the project's own media files may be read: {url}")
-        return super().fetch(url, headers)
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        name = self.media.get(parts.path) if parts.scheme == "file" and not parts.netloc else None
+        if name is None:
+            raise ValueError(f"Only the report's own photos may be read: {url}")
+        with default_storage.open(name, "rb") as stored:
+            return URLFetcherResponse(url, body=stored.read())
+
+
+def report_media(*, report: RenderedReport) -> dict[str, str]:
+    """The photos a report shows: each view's path and the file behind it."""
+    media = {s.photo_url: s.photo_name for s in report.sections if s.photo_url}
+    for section in report.sections:
+        if section.kind == SectionKind.STORIES:
+            media.update(
+                {r["photo_url"]: r["photo_name"] for r in section.rows if r.get("photo_url")}
+            )
+    return media
 
 
 def report_html(*, report: RenderedReport, issued: IssuedReport | None = None) -> str:
@@ -72,14 +95,17 @@ def report_html(*, report: RenderedReport, issued: IssuedReport | None = None) -
         )
 
 
-def report_document(*, html: str) -> Document:
-    """The print page laid out on A4 pages (WeasyPrint; Pango shapes the Khmer)."""
-    return HTML(string=html, base_url="/", url_fetcher=LocalFiles()).render()
+def report_document(*, report: RenderedReport, html: str) -> Document:
+    """The print page laid out on A4 pages (WeasyPrint; Pango shapes the Khmer). Its photos
+    are read from storage; nothing else is read."""
+    fetcher = LocalFiles(media=report_media(report=report))
+    return HTML(string=html, base_url="/", url_fetcher=fetcher).render()
 
 
 def report_pdf(*, report: RenderedReport, issued: IssuedReport | None = None) -> bytes:
     """The report as an A4 PDF."""
-    return report_document(html=report_html(report=report, issued=issued)).write_pdf()
+    html = report_html(report=report, issued=issued)
+    return report_document(report=report, html=html).write_pdf()
 
 
 def report_tables(*, report: RenderedReport) -> list[Sheet]:
@@ -133,6 +159,33 @@ def small_figure_release(
     release.full_clean()
     release.save()
     return release
+
+
+PDFS_AT_ONCE = 3  # a reader's PDFs waiting or being made; the worker is shared by everyone
+# A job older than this no longer counts: its worker died without saying so.
+PDF_JOB_STALE = dt.timedelta(hours=1)
+
+
+def render_job_start(
+    *, by: User, template: ReportTemplate, issued: IssuedReport | None, language: str
+) -> RenderJob:
+    """Queue a report's PDF for its reader, unless she already has PDFS_AT_ONCE on the way."""
+    with transaction.atomic():
+        # Her row is locked so that two quick clicks are counted one after the other.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        waiting = RenderJob.objects.filter(
+            requested_by=by, status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
+            requested_at__gte=timezone.now() - PDF_JOB_STALE,
+        ).count()  # fmt: skip
+        if waiting >= PDFS_AT_ONCE:
+            raise ValidationError(
+                _("You have %(count)s PDFs being made already. Wait until one is ready, then "
+                  "ask again.") % {"count": waiting}
+            )  # fmt: skip
+        job = RenderJob.objects.create(
+            template=template, issued=issued, language=language, requested_by=by
+        )
+    return job
 
 
 FROZEN_SPLITS = ("district", "age_band", "quarter")  # what a donor sees behind a frozen figure
@@ -215,7 +268,12 @@ def issued_render(*, issued: IssuedReport, language: str, names: bool) -> Render
     participants annex (a row per woman) only for a reader who may see names."""
     frozen = issued.snapshot["languages"][language]
     people = frozen["people"] if names else []
-    sections = [RenderedSection.thawed(s) for s in frozen["sections"]]
+    sections = [
+        RenderedSection.thawed(
+            section, photo_url=reverse("reports-issued-photo", args=[issued.pk, number])
+        )
+        for number, section in enumerate(frozen["sections"])
+    ]
     for section in sections:
         if section.kind == SectionKind.PEOPLE:
             section.rows = people

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.files.base import ContentFile
@@ -13,6 +14,8 @@ from django_tasks import task
 from tonle.reports.models import RenderJob, RenderStatus
 from tonle.reports.rendering import report_render
 from tonle.reports.services import issued_render, report_document, report_html
+
+logger = logging.getLogger(__name__)
 
 
 def _step(job: RenderJob, progress: int, step: str) -> None:
@@ -38,12 +41,15 @@ def render_pdf(job_id: int) -> int:
             _step(job, 40, _("Writing the sections"))
             html = report_html(report=report, issued=job.issued)
             _step(job, 55, _("Laying out the pages"))
-            document = report_document(html=html)
+            document = report_document(report=report, html=html)
             _step(job, 85, _("Writing the PDF (%(pages)s pages)") % {"pages": len(document.pages)})
             pdf = document.write_pdf()
-    except Exception as failed:
-        job.status, job.error = RenderStatus.FAILED, f"{type(failed).__name__}: {failed}"
-        job.save(update_fields=["status", "error"])
+    except Exception:
+        # The reader is told in her language that it failed (reports/_job.html); what failed,
+        # which may quote the report's data, goes to the log for an administrator.
+        logger.exception("The PDF of render job %s could not be made", job.pk)
+        job.status = RenderStatus.FAILED
+        job.save(update_fields=["status"])
         raise
     name = f"{job.template.slug}-{job.language}-{timezone.now():%Y%m%d-%H%M%S}.pdf"
     job.pdf.save(name, ContentFile(pdf), save=False)

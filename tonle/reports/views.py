@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,18 +14,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pyroaring import BitMap
 
 from tonle.accounts.guards import guarded_get
+from tonle.accounts.media import media_response
 from tonle.lib.forms import error_text
-from tonle.lib.spreadsheets import XLSX, xlsx_workbook
+from tonle.lib.spreadsheets import csv_response, xlsx_download
+from tonle.lib.uploads import too_large_marked
+from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user, projects_visible_to
 from tonle.reports.forms import ReleaseForm, SectionFormSet
 from tonle.reports.iati import iati_activity_file
-from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate
+from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate, Section
 from tonle.reports.rendering import RenderedReport, period_text, report_render
 from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
     issued_public,
     issued_render,
+    render_job_start,
     report_issue,
     report_tables,
     small_figure_release,
@@ -96,7 +98,8 @@ def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
         raise PermissionDenied
     sections = template.sections.all()
     formset = SectionFormSet(request.POST or None, request.FILES or None, queryset=sections)
-    if request.method == "POST" and formset.is_valid():
+    refused = too_large_marked(request, *formset.forms)
+    if request.method == "POST" and not refused and formset.is_valid():
         for section in formset.save(commit=False):
             section.template = template
             section.save()
@@ -187,6 +190,40 @@ def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _may_see_project(request: HttpRequest, project: Project) -> bool:
+    return projects_visible_to(user=request.user).filter(pk=project.pk).exists()
+
+
+@require_GET
+@login_required
+def section_photo(request: HttpRequest, section_id: int) -> HttpResponse:
+    """A section's photo, to those who may see the report's project."""
+    section = Section.objects.select_related("template__project").filter(pk=section_id).first()
+    return media_response(
+        request,
+        name=section.photo.name if section else "",
+        allowed=section is not None and _may_see_project(request, section.template.project),
+        record_type="report-photo",
+        record_id=section_id,
+    )
+
+
+@require_GET
+@login_required
+def issued_photo(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The photo of an issued report's section as it was issued (the section may have a new one)."""
+    issued = IssuedReport.objects.select_related("template__project").filter(pk=pk).first()
+    allowed = issued is not None and _may_see_project(request, issued.template.project)
+    sections = issued.snapshot["languages"]["en"]["sections"] if allowed else []
+    return media_response(
+        request,
+        name=sections[number].get("photo_name", "") if number < len(sections) else "",
+        allowed=allowed,
+        record_type="report-photo",
+        record_id=f"issued-{pk}/{number}",
+    )
+
+
 @require_GET
 @login_required
 def issued_figure(request: HttpRequest, pk: int, key: str) -> HttpResponse:
@@ -259,9 +296,14 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
             record_id=request.POST["issued"],
         )
     language = request.POST.get("lang") if request.POST.get("lang") in LANGUAGES else "en"
-    job = RenderJob.objects.create(
-        template=template, issued=issued, language=language, requested_by=request.user
-    )
+    try:
+        job = render_job_start(by=request.user, template=template, issued=issued,
+                               language=language)  # fmt: skip
+    except ValidationError as busy:
+        messages.error(request, " ".join(busy.messages))
+        if issued:
+            return redirect("reports-issued", pk=issued.pk)
+        return redirect("reports-page", slug=slug, report=report)
     render_pdf.enqueue(job.pk)
     return redirect("reports-job", pk=job.pk)
 
@@ -303,20 +345,14 @@ def _tables_response(request: HttpRequest, report: RenderedReport, name: str) ->
     """The indicator table and annexes: one XLSX workbook, or one table as CSV (?table=N)."""
     tables = report_tables(report=report)
     if request.GET.get("format") != "csv":
-        response = HttpResponse(xlsx_workbook(tables), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_download(filename=f"{name}.xlsx", sheets=tables)
     try:
         table = tables[int(request.GET.get("table", "0"))]
     except (ValueError, IndexError) as unknown:
         raise Http404 from unknown
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{slugify(table.name)}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the Khmer as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([str(header) for header in table.headers])
-    writer.writerows(table.rows)
-    return response
+    return csv_response(
+        filename=f"{name}-{slugify(table.name)}.csv", headers=table.headers, rows=table.rows
+    )
 
 
 @require_GET

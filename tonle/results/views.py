@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import replace
 
@@ -24,7 +23,7 @@ from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
-from tonle.lib.spreadsheets import xlsx_response
+from tonle.lib.spreadsheets import csv_response, xlsx_response
 from tonle.lib.suppression import too_small
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
@@ -368,13 +367,7 @@ def _framework_export(
     name = f"{project.slug}-indicators-{start:%Y-%m}-{end:%Y-%m}"
     rows = framework_table(figures)
     if wanted == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")  # so that a spreadsheet opens the Khmer as UTF-8
-        writer = csv.writer(response)
-        writer.writerow(CSV_HEADER)
-        writer.writerows(rows)
-        return response
+        return csv_response(filename=f"{name}.csv", headers=CSV_HEADER, rows=rows)
     return xlsx_response(
         filename=f"{name}.xlsx", sheet_name="indicators", headers=CSV_HEADER, rows=rows,
         widths=[12, 12, 48, 12, 12, 12, 12, 12, 12],

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from PIL import Image
 
 from tonle.accounts.models import AccessAction, AccessLog, Role
 from tonle.accounts.tests.factories import UserFactory
@@ -123,13 +125,16 @@ def crawl(world, settings, tmp_path) -> Crawl:
         trip_record(by=officer, contract=ContractFactory(project=project, driver=driver),
                     participant=woman, from_village=village, to_provider=clinic,
                     date=dt.date(2023, 3, 1), distance_km=3)  # fmt: skip
-    for project, woman, officer in ((w.project_a, w.woman_a, w.officer_a),
-                                    (w.project_b, w.woman_b, officer_b)):  # fmt: skip
+    stories = []
+    for project, woman, officer, consent in ((w.project_a, w.woman_a, w.officer_a, False),
+                                             (w.project_b, w.woman_b, officer_b, True)):  # fmt: skip
         milestone_record(by=officer, participant=woman, project=project, kind="village_chief",
                          date=dt.date(2023, 5, 1), evidence="Letter of the commune")  # fmt: skip
-        story_write(by=officer, participant=woman, project=project, title="Her story",
-                    text="She speaks at the commune.", language="en",
-                    written_on=dt.date(2023, 5, 2), consent_to_publish=True)  # fmt: skip
+        stories.append(story_write(
+            by=officer, participant=woman, project=project, title="Her story",
+            text="She speaks at the commune.", language="en", written_on=dt.date(2023, 5, 2),
+            consent_to_publish=consent, photo=_photo(),
+        ))  # fmt: skip
     engaged = indicator_save(
         project=w.project_a, level="outcome", code="engaged", name_en="Women engaged",
         name_km="ស្ត្រីបានចូលរួម", definition={"measure": "people_attending", "filters": {}},
@@ -137,7 +142,9 @@ def crawl(world, settings, tmp_path) -> Crawl:
     period_lock(by=w.manager, project=w.project_a, starts_on=dt.date(2023, 1, 1),
                 ends_on=dt.date(2023, 12, 31))  # fmt: skip
     template = ReportTemplateFactory(project=w.project_a, slug="closing")
-    SectionFactory(template=template, body_en="{{ engaged }} women.", body_km="{{ engaged }} នាក់។")
+    section = SectionFactory(
+        template=template, body_en="{{ engaged }} women.", body_km="{{ engaged }} នាក់។"
+    )
     issued = report_issue(by=w.manager, template=template)
     jobs = [
         RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
@@ -178,6 +185,9 @@ def crawl(world, settings, tmp_path) -> Crawl:
         "report": [template.slug, "no-such-report"],
         "code": [engaged.code, "no-such-code"],
         "month": ["2023-03"],
+        "story_id": [story.pk for story in stories] + [MISSING],
+        "section_id": [section.pk, MISSING],
+        "number": [0, 7],
         "dimension": ["total", "district"],
         "key": ["all"],
     }
@@ -191,11 +201,18 @@ def crawl(world, settings, tmp_path) -> Crawl:
                 "reports-issued-tables",
                 "reports-issued-changes",
                 "reports-issued-figure",
+                "reports-issued-photo",
             )
         },
     }
     assert Upload.objects.filter(kind=UPLOAD_KIND).exists()
     return Crawl(users=users, visible=visible, values=ids, by_name=by_name)
+
+
+def _photo() -> SimpleUploadedFile:
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(picture, "JPEG")
+    return SimpleUploadedFile("her.jpg", picture.getvalue(), content_type="image/jpeg")
 
 
 def _patterns(resolvers=None, prefix: str = ""):

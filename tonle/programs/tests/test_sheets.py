@@ -1,14 +1,14 @@
 """Attendance from a sign-in sheet: rows kept as they arrived, good rows land, bad rows wait for a fix."""
 
 import io
+import zipfile
 
 import pytest
 import xlsxwriter
-from django.test import override_settings
 from django.urls import reverse
 
 from tonle.collect.models import IncomingRow, RowStatus, Upload
-from tonle.collect.sheets import SheetError
+from tonle.collect.sheets import SheetError, sheet_read
 from tonle.people.models import Participant
 from tonle.programs.sheets import attendance_sheet_upload
 from tonle.programs.tests.factories import ActivityFactory
@@ -120,16 +120,73 @@ def test_a_malformed_sheet_is_refused_with_a_clear_message_and_changes_nothing(
     assert not Upload.objects.exists() and not IncomingRow.objects.exists()
 
 
-@override_settings(TONLE_MAX_UPLOAD_BYTES=1024 * 1024)
-def test_a_huge_file_is_refused_in_the_page_with_a_message(client, world):
+def test_a_file_over_the_limit_given_to_the_service_is_refused(world, settings):
+    """The web drops such a file while it streams in (tonle/lib/tests/test_uploads.py); a
+    command or an import calling the service directly is held to the same limit."""
+    settings.TONLE_MAX_UPLOAD_BYTES = 1024 * 1024
     activity = ActivityFactory(project=world.project_a)
-    client.force_login(world.officer_a)
-    big = io.BytesIO(b"name_latin\n" + b"Sok Dara\n" * 200_000)
-    big.name = "huge.csv"
-    response = client.post(reverse("programs-sheet-upload", args=[activity.pk]), {"sheet": big})
-    assert response.status_code == 200
-    assert "may be at most" in str(response.context["upload_form"].errors["sheet"])
+    with pytest.raises(SheetError, match="may be at most"):
+        attendance_sheet_upload(by=world.officer_a, activity=activity, file_name="huge.csv",
+                                data=b"name_latin\n" + b"Sok Dara\n" * 200_000)  # fmt: skip
     assert not Upload.objects.exists()
+
+
+def _xlsx_parts(sheet_xml: bytes) -> dict[str, bytes]:
+    """The few parts of a real workbook, with the worksheet given."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    kinds = "http://schemas.openxmlformats.org/package/2006"
+    return {
+        "[Content_Types].xml": f'''<?xml version="1.0"?><Types xmlns="{kinds}/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+</Types>'''.encode(),
+        "_rels/.rels": f'''<?xml version="1.0"?><Relationships xmlns="{kinds}/relationships">
+<Relationship Id="rId1" Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>'''.encode(),
+        "xl/workbook.xml": f'''<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rels}">
+<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'''.encode(),
+        "xl/_rels/workbook.xml.rels": f'''<?xml version="1.0"?><Relationships xmlns="{kinds}/relationships">
+<Relationship Id="rId1" Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'''.encode(),
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    }
+
+
+def _xlsx(rows: int) -> bytes:
+    """A workbook of `rows` rows of one name each, packed as tight as zip goes."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    row = b'<row><c t="inlineStr"><is><t>Sok Dara</t></is></c></row>'
+    sheet = (f'<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>'.encode()
+             + b'<row><c t="inlineStr"><is><t>name_latin</t></is></c></row>' + row * rows
+             + b"</sheetData></worksheet>")  # fmt: skip
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for name, data in _xlsx_parts(sheet).items():
+            book.writestr(name, data)
+    return packed.getvalue()
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(world):
+    bomb = _xlsx(1_200_000)  # about 70 MB of worksheet XML
+    assert len(bomb) < 500_000
+    with pytest.raises(SheetError, match="unpacks to more than 50 MB"):
+        sheet_read(file_name="bomb.xlsx", data=bomb)
+
+
+def test_an_xlsx_that_unpacks_a_hundredfold_is_refused_under_the_size_limit(world):
+    bomb = _xlsx(300_000)  # about 17 MB of XML in a zip of a hundred kilobytes
+    with pytest.raises(SheetError, match="unpacks to more than"):
+        sheet_read(file_name="bomb.xlsx", data=bomb)
+
+
+def test_a_sheet_over_the_row_limit_is_refused_and_one_at_the_limit_is_read(world, settings):
+    settings.TONLE_MAX_SHEET_ROWS = 101  # the header and a hundred women
+    assert len(sheet_read(file_name="ok.xlsx", data=_xlsx(100)).rows) == 100
+    for name, data in (("long.xlsx", _xlsx(101)),
+                       ("long.csv", b"name_latin\n" + b"Sok Dara\n" * 101)):  # fmt: skip
+        with pytest.raises(SheetError, match="more than 101 rows"):
+            sheet_read(file_name=name, data=data)
 
 
 def test_a_sheet_of_two_thousand_rows_applies_every_row(world):

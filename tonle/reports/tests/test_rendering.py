@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import subprocess
+from html.parser import HTMLParser
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,7 +14,14 @@ from PIL import Image
 from tonle.outcomes.services import story_write
 from tonle.reports.models import SectionKind
 from tonle.reports.rendering import report_render
-from tonle.reports.services import LocalFiles, report_pdf, report_xlsx
+from tonle.reports.services import (
+    LocalFiles,
+    issued_render,
+    report_html,
+    report_issue,
+    report_pdf,
+    report_xlsx,
+)
 from tonle.reports.tests.factories import SectionFactory
 
 
@@ -115,10 +123,20 @@ def test_a_photo_that_is_not_an_image_or_too_big_is_a_problem(report, settings, 
     assert pdf.startswith(b"%PDF")
 
 
-def test_the_pdf_never_reads_from_the_network_nor_outside_the_media_folder():
-    for url in ("https://example.org/tracker.png", "file:///etc/passwd"):
-        with pytest.raises(ValueError, match=r"example\.org|passwd"):
-            LocalFiles().fetch(url)
+def test_the_pdf_reads_its_own_photos_and_nothing_else(report, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    shown = SectionFactory(template=report)
+    shown.photo.save("shown.png", ContentFile(_png()))
+    other = SectionFactory(template=report)  # a file in the media folder the report does not show
+    other.photo.save("other.png", ContentFile(_png()))
+    fetcher = LocalFiles(media={"/reports/sections/1/photo/": shown.photo.name})
+
+    assert fetcher.fetch("file:///reports/sections/1/photo/").read() == _png()
+    for url in ("https://example.org/tracker.png", "http://127.0.0.1/x.png", "file:///etc/passwd",
+                f"file://{other.photo.path}", "file:///reports/sections/2/photo/",
+                "file://example.org/reports/sections/1/photo/"):  # fmt: skip
+        with pytest.raises(ValueError, match="Only the report's own photos"):
+            fetcher.fetch(url)
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -164,3 +182,78 @@ def test_render_report_writes_the_file_and_names_a_missing_report(report, tmp_pa
     with pytest.raises(CommandError, match="nothing"):
         call_command("render_report", project=report.project.slug, template="nothing",
                      out=str(out))  # fmt: skip
+
+
+HOSTILE = (
+    '<img src="http://evil.example/x.png"> <script>alert(1)</script> '
+    '<img src="x" onerror="alert(2)"> <iframe src="https://evil.example/"></iframe> '
+    '<p style="background:url(https://evil.example/bg.png)">styled</p> '
+    '<a href="javascript:alert(3)">js</a> <a href="https://ccdo.example/">our partner</a> '
+    "![tracker](https://evil.example/pixel.gif)\n\n{{ engaged by community }} and {{ engaged by community }}"
+)
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _without_anything_hostile(html: str) -> None:
+    """No script, frame, style, event handler, or address elsewhere but the partner's link."""
+    parser = _Tags()
+    parser.feed(html)
+    for tag, attributes in parser.tags:
+        assert tag not in {"script", "iframe", "style", "b", "link", "object"}, tag
+        assert not [name for name in attributes if name.startswith("on") or name == "style"]
+        for name in ("src", "href"):
+            address = attributes.get(name) or ""
+            assert "evil" not in address and not address.startswith("javascript"), address
+
+
+def test_a_sections_final_html_keeps_no_script_remote_image_or_injected_label(
+    report, world, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    world.village_a.name_en = '<b>Kok</b><img src=x onerror="alert(4)">'
+    world.village_a.save()
+    _text(report, HOSTILE, heading_en="Hostile")
+    shown = _text(report, "A photo of ours.")
+    shown.photo.save("ours.png", ContentFile(_png()))
+    rendered = report_render(template=report, language="en", names=True)
+    html = str(rendered.sections[0].html)
+
+    _without_anything_hostile(html)
+    assert '<a href="https://ccdo.example/" rel="noopener noreferrer">our partner</a>' in html
+    assert "&lt;b&gt;Kok&lt;/b&gt;" in html  # the label is shown as text, not as markup
+    printed = report_html(report=rendered)
+    _without_anything_hostile(printed.split("<body", 1)[1])
+
+    # Nothing is asked of the network while the PDF is made: only the report's own photo.
+    asked = []
+    fetch = LocalFiles.fetch
+    monkeypatch.setattr(LocalFiles, "fetch", lambda self, url, headers=None: (
+        asked.append(url), fetch(self, url, headers))[1])  # fmt: skip
+    report_pdf(report=rendered)
+    assert asked == [f"file://{rendered.sections[1].photo_url}"]
+
+
+def test_only_tonles_own_photo_views_may_be_images_in_a_sections_text(report):
+    _text(report, "![ours](/reports/sections/1/photo/) ![theirs](/static/x.png) "
+                  "![far](https://tonle.example/reports/sections/1/photo/)")  # fmt: skip
+    html = str(report_render(template=report, language="en", names=True).sections[0].html)
+    assert html.count("<img") == 3 and html.count("src=") == 1
+    assert 'src="/reports/sections/1/photo/"' in html
+
+
+def test_an_issued_reports_frozen_html_is_cleaned_again_when_shown(world, report):
+    issued = report_issue(by=world.manager, template=report)
+    issued.snapshot["languages"]["en"]["sections"] = [
+        {"kind": "text", "heading": "Old", "html": '<p>ok</p><script>alert(1)</script>',
+         "rows": [], "photo_url": "/media/reports/old.png", "photo_path": "/srv/old.png"}
+    ]  # fmt: skip
+    section = issued_render(issued=issued, language="en").sections[0]
+    assert str(section.html) == "<p>ok</p>" and section.photo_url == ""

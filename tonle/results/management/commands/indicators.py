@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tonle.lib.spreadsheets import csv_write
 from tonle.programs.models import Project
 from tonle.results.framework import (
     CSV_HEADER,
@@ -56,6 +56,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"project": project.slug, "period": period, "indicators": rows},
                                          ensure_ascii=False, indent=2))  # fmt: skip
             return
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows(framework_table(figures))
+        csv_write(
+            self.stdout, headers=CSV_HEADER, rows=framework_table(figures), lineterminator="\n"
+        )
