@@ -19,17 +19,14 @@ def access_log_entries(
     until: dt.date | None = None,
 ) -> QuerySet[AccessLog]:
     """The log, newest first, narrowed by who, what was done, to which record and when."""
-    entries = AccessLog.objects.select_related("user")
-    if username:
-        entries = entries.filter(user__username=username)
-    if action:
-        entries = entries.filter(action=action)
-    if record_type:
-        entries = entries.filter(record_type=record_type)
-    if record_id:
-        entries = entries.filter(record_id=record_id)
-    if since:
-        entries = entries.filter(at__date__gte=since)
-    if until:
-        entries = entries.filter(at__date__lte=until)
-    return entries
+    wanted = {
+        "user__username": username,
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "at__date__gte": since,
+        "at__date__lte": until,
+    }
+    return AccessLog.objects.select_related("user").filter(
+        **{lookup: value for lookup, value in wanted.items() if value}
+    )

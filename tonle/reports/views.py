@@ -50,6 +50,14 @@ def _template(request: HttpRequest, slug: str, report: str) -> ReportTemplate:
     )
 
 
+def _managed_template(request: HttpRequest, slug: str, report: str) -> ReportTemplate:
+    """The report, for an M&E manager who edits, releases and issues it; others are refused."""
+    template = _template(request, slug, report)
+    if not request.user.is_manager:
+        raise PermissionDenied
+    return template
+
+
 def _language(request: HttpRequest) -> str:
     wanted = request.GET.get("lang") or get_language() or "en"
     return wanted[:2] if wanted[:2] in LANGUAGES else "en"
@@ -93,9 +101,7 @@ def report_page(request: HttpRequest, slug: str, report: str) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     """The sections, English and Khmer side by side, with each section's problems."""
-    template = _template(request, slug, report)
-    if not request.user.is_manager:
-        raise PermissionDenied
+    template = _managed_template(request, slug, report)
     sections = template.sections.all()
     formset = SectionFormSet(request.POST or None, request.FILES or None, queryset=sections)
     refused = too_large_marked(request, *formset.forms)
@@ -126,9 +132,7 @@ def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
 @login_required
 def report_release(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     """Publish one figure under 5 in this report, saying why (M&E manager)."""
-    template = _template(request, slug, report)
-    if not request.user.is_manager:
-        raise PermissionDenied
+    template = _managed_template(request, slug, report)
     form = ReleaseForm(request.POST, template=template)
     if form.is_valid():
         try:
@@ -146,9 +150,7 @@ def report_release(request: HttpRequest, slug: str, report: str) -> HttpResponse
 @login_required
 def report_issue_view(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     """Issue the report: its text, figures and the records behind them are frozen."""
-    template = _template(request, slug, report)
-    if not request.user.is_manager:
-        raise PermissionDenied
+    template = _managed_template(request, slug, report)
     try:
         issued = report_issue(by=request.user, template=template)
     except ValidationError as broken:
