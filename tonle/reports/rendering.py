@@ -52,11 +52,14 @@ PHOTO_LIMIT = 10 * 2**20  # bytes; a phone photo is 2-5 MB
 # images only from Tonle's own photo views. Nothing in it may load from another site.
 HTML_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6",
-    "hr", "i", "img", "li", "mark", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
+    "hr", "i", "img", "li", "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
+    "tbody",
     "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
-HTML_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", "alt"},
-                   "mark": {"title"}, "th": {"colspan"}, "td": {"colspan"}}  # fmt: skip
+# data-figure names the figure a number is (its code, split and cell), for readers and tests.
+HTML_ATTRIBUTES = {"a": {"href", "title", "data-figure"}, "abbr": {"title"}, "img": {"src", "alt"},
+                   "mark": {"title"}, "th": {"colspan"}, "td": {"colspan", "data-figure"},
+                   "span": {"data-figure"}}  # fmt: skip
 HTML_CLASSES = {"a": {"figure-link"}, "table": {"split"}, "th": {"n"}, "td": {"n"},
                 "mark": {"broken"}, "blockquote": {"story"}, "p": {"story-title"}}  # fmt: skip
 PHOTO_VIEWS = {"reports-section-photo", "reports-issued-photo", "outcomes-story-photo"}

@@ -255,5 +255,5 @@ def test_an_issued_reports_frozen_html_is_cleaned_again_when_shown(world, report
         {"kind": "text", "heading": "Old", "html": '<p>ok</p><script>alert(1)</script>',
          "rows": [], "photo_url": "/media/reports/old.png", "photo_path": "/srv/old.png"}
     ]  # fmt: skip
-    section = issued_render(issued=issued, language="en").sections[0]
+    section = issued_render(issued=issued, language="en", names=True).sections[0]
     assert str(section.html) == "<p>ok</p>" and section.photo_url == ""
