@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -87,14 +88,20 @@ def reader_period(
     return project.starts_on, project.ends_on, True
 
 
-def released_figures(*, project: Project) -> set[tuple[Period, str]]:
-    """(period, indicator code) of the small figures a manager chose to publish in a report."""
-    from tonle.reports.models import SmallFigureRelease  # reports build on results
+# Reports, which build on results, say which small figures a manager chose to publish in a
+# report; they register here in AppConfig.ready(), so results never imports them.
+ReleaseSource = Callable[[Project], set[tuple[Period, str]]]
+_release_sources: list[ReleaseSource] = []
 
-    rows = SmallFigureRelease.objects.filter(template__project=project).values_list(
-        "template__starts_on", "template__ends_on", "code"
-    )
-    return {((start, end), code) for start, end, code in rows}
+
+def release_source_register(source: ReleaseSource) -> None:
+    if source not in _release_sources:
+        _release_sources.append(source)
+
+
+def released_figures(*, project: Project) -> set[tuple[Period, str]]:
+    """(period, indicator code) of the small figures a manager chose to publish."""
+    return {released for source in _release_sources for released in source(project)}
 
 
 def _of_people(item: IndicatorFigures) -> bool:

@@ -123,7 +123,7 @@ def test_the_lockout_page_speaks_khmer_to_a_khmer_reader():
     response = _log_in(client, user.username, PASSWORD, OFFICE)
 
     assert response.status_code == 429
-    assert "សូមរង់ចាំ 15 នាទី" in response.content.decode()
+    assert "សូមរង់ចាំ ១៥ នាទី" in response.content.decode()
 
 
 def test_a_session_idle_for_a_working_day_is_logged_out():
