@@ -7,15 +7,20 @@ gettext and date tests need the compiled .mo, which `make messages` builds.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import inspect
+import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import django.utils.dates
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import dateformat, translation
 from django.utils.translation import gettext
 
@@ -118,6 +123,31 @@ def test_the_catalogue_header_declares_khmer_utf8_and_one_plural_form(catalogue)
 def test_every_string_has_a_khmer_translation(messages):
     untranslated = [e.label for e in messages if not e.msgstr or not all(e.msgstr)]
     assert not untranslated, "untranslated:\n" + "\n".join(untranslated)
+
+
+def test_every_string_marked_in_the_code_and_templates_is_in_the_catalogue(messages, tmp_path):
+    """makemessages over a copy of the code: a string whose msgid changed (a new attribute in a
+    translated block) would otherwise show in English on a Khmer page."""
+    shutil.copytree(
+        Path(settings.BASE_DIR) / "tonle", tmp_path / "tonle",
+        ignore=shutil.ignore_patterns("__pycache__", "static", "migrations", "tests"),
+    )  # fmt: skip
+    (tmp_path / "locale").mkdir()
+    with override_settings(LOCALE_PATHS=[tmp_path / "locale"]), _working_directory(tmp_path):
+        call_command("makemessages", locale=["km"], no_location=True, verbosity=0)
+    _header, marked = parse_po((tmp_path / "locale/km/LC_MESSAGES/django.po").read_text())
+    translated = {(m.msgctxt, m.msgid) for m in messages if any(m.msgstr)}
+    assert [m.msgid for m in marked if (m.msgctxt, m.msgid) not in translated] == []
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path):
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 def test_no_translation_is_fuzzy(messages):
