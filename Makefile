@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-browser postgres bench bench-support bench-grid bench-sheet bench-report clean
+        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-report clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -65,7 +65,7 @@ secret:
 	@mkdir -p var; [ -s var/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 
 ## test: the whole suite, on SQLite and on PostgreSQL, with the browser tests
-test: setup test-packages lint test-sqlite postgres test-postgres test-browser
+test: setup test-packages lint test-databases test-browser
 
 lint:
 	$(BIN)/ruff format --check .
@@ -74,6 +74,16 @@ lint:
 
 test-sqlite:
 	$(BIN)/pytest -q -m "not browser"
+
+## both databases' suites side by side, a core each, each with its own files; logs in var/
+test-databases: postgres
+	@mkdir -p var; \
+	TONLE_VAR_DIR=var/test-sqlite $(BIN)/pytest -q -m "not browser" > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	TONLE_VAR_DIR=var/test-postgres DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" \
+	  > var/test-postgres.log 2>&1 & pg=$$!; \
+	wait $$sqlite; on_sqlite=$$?; wait $$pg; on_postgres=$$?; \
+	echo "== SQLite"; cat var/test-sqlite.log; echo "== PostgreSQL"; cat var/test-postgres.log; \
+	[ $$on_sqlite = 0 ] && [ $$on_postgres = 0 ]
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
