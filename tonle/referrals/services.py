@@ -38,8 +38,8 @@ def referral_make(
     consent_date: dt.date | None = None,
     share_phone: bool = False,
     share_age: bool = False,
-    share_village: bool = True,
-    share_reason: bool = True,
+    share_village: bool = False,
+    share_reason: bool = False,
 ) -> Referral:
     """Send her to a provider. Without her consent nothing is recorded and nothing shared."""
     errors: dict[str, str] = {}

@@ -78,6 +78,17 @@ def fixed_periods(*, project: Project) -> list[FixedPeriod]:
     return periods
 
 
+def periods_offered(*, project: Project, start: dt.date, end: dt.date) -> list[FixedPeriod]:
+    """The buttons a donor gets on a phone: the project, its years, and the quarters of the
+    year she is reading (a nine-year project would otherwise offer forty-five)."""
+    whole = (project.starts_on, project.ends_on)
+    return [
+        period
+        for period in fixed_periods(project=project)
+        if period.parent in (None, whole) or period.parent[0] <= start <= end <= period.parent[1]
+    ]
+
+
 def reader_period(
     *, project: Project, start: dt.date, end: dt.date, names: bool
 ) -> tuple[dt.date, dt.date, bool]:

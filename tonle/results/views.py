@@ -33,7 +33,7 @@ from tonle.results.disclosure import (
     donor_change,
     donor_figures,
     donor_reach,
-    fixed_periods,
+    periods_offered,
     reader_period,
 )
 from tonle.results.forms import IndicatorForm
@@ -250,7 +250,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             "drill": request.user.may_see_names,
             "may_edit": request.user.is_manager,
             "lock": lock,
-            "periods": [] if names else fixed_periods(project=project),
+            "periods": [] if names else periods_offered(project=project, start=start, end=end),
         },
     )
 

@@ -27,7 +27,7 @@ def referral(world, provider):
     return referral_make(
         by=world.officer_a, participant=world.woman_a, project=world.project_a, provider=provider,
         service=ServiceKind.NATIONAL_ID, reason="No ID card: cannot register for IDPoor",
-        consent_given=True, sent_on=dt.date(2023, 4, 1), share_phone=False,
+        consent_given=True, sent_on=dt.date(2023, 4, 1), share_phone=False, share_reason=True,
     )  # fmt: skip
 
 
@@ -183,3 +183,19 @@ def test_a_staff_read_of_a_referral_is_logged(client, world, referral):
     assert AccessLog.objects.filter(
         user=world.officer_a, action=AccessAction.READ, record_type="referral"
     ).exists()
+
+
+def test_a_referral_made_without_saying_what_to_share_shares_nothing_but_her_name(world, provider):
+    """An import or a command that calls the service without the boxes shares nothing."""
+    referral = referral_make(
+        by=world.officer_a, participant=world.woman_a, project=world.project_a, provider=provider,
+        service=ServiceKind.HEALTH_VISIT, reason="Violence at home", consent_given=True,
+        sent_on=dt.date(2023, 4, 1),
+    )  # fmt: skip
+    shared = [
+        referral.share_phone,
+        referral.share_age,
+        referral.share_village,
+        referral.share_reason,
+    ]
+    assert shared == [False, False, False, False]

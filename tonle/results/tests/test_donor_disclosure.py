@@ -185,3 +185,17 @@ def test_a_donor_learns_no_count_from_1_to_4_on_any_page(client, world, small):
     assert iati.status_code == 200, iati.content.decode()[-800:]
     values = [int(v) for v in re.findall(rb'<actual value="(\d+)"', iati.content)]
     assert values and not any(too_small(v) for v in values)
+
+
+def test_a_donor_is_offered_the_years_and_the_quarters_of_the_year_she_reads(client, world):
+    client.force_login(world.donor)
+    url = reverse("results-framework", args=[world.project_a.slug])
+
+    def offered(**period) -> list[str]:
+        return [str(p.label) for p in client.get(url, period).context["periods"]]
+
+    whole = offered()
+    assert whole[:3] == ["The whole project", "2022", "2023"] and not any("Q" in p for p in whole)
+    in_2023 = offered(**{"from": "2023-01-01", "to": "2023-12-31"})
+    assert [p for p in in_2023 if "Q" in p] == ["Q1 2023", "Q2 2023", "Q3 2023", "Q4 2023"]
+    assert offered(**{"from": "2023-04-01", "to": "2023-06-30"}) == in_2023
