@@ -13,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("TONLE_VAR_DIR", BASE_DIR / "var"))
-# Tests run with tonle.settings_test, which sets this and the values that go with it.
-TESTING = False
 
 
 def env_bool(name: str, *, default: bool) -> bool:

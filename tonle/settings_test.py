@@ -8,7 +8,6 @@ os.environ.setdefault("SECRET_KEY", "insecure-test-key-never-used-in-production"
 from tonle.settings import *  # noqa: F403
 from tonle.settings import ALLOWED_HOSTS, STORAGES
 
-TESTING = True
 # Django's test client asks for this host.
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 # A fast hasher: tests create many users; the real one is there to be slow.
