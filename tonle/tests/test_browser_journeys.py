@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tonle.accounts.models import Role
@@ -23,11 +24,12 @@ from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.tests.factories import ActivityFactory
 from tonle.referrals.models import ReferralStatus, ServiceKind
-from tonle.referrals.services import referral_make
+from tonle.referrals.services import referral_make, referral_move
 from tonle.referrals.tests.factories import ServiceProviderFactory
 from tonle.reports.services import report_issue
 from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
 from tonle.results.services import indicator_save
+from tonle.transport.tests.factories import ContractFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -114,3 +116,70 @@ def test_a_clinic_receives_a_referral_and_gives_the_service_in_english(
     assert list(referral.steps.values_list("by__username", flat=True)) == [
         "officer_a", "clinic", "clinic"
     ]  # fmt: skip
+
+
+def test_an_officer_registers_attends_refers_books_the_trip_and_sees_the_referral_come_back(
+    live_server, world, phone: Callable[..., Page], shots
+):
+    """In English: a new woman at a forum, referred to the health centre, driven there."""
+    today = timezone.localdate()
+    activity = ActivityFactory(project=world.project_a, date=today)
+    clinic = ServiceProviderFactory(name_en="Bakong health centre")
+    clinic.accounts.add(clinic_account := UserFactory(username="clinic", role=Role.PROVIDER))
+    ContractFactory(
+        project=world.project_a, driver__name="Sok Vannak",
+        starts_on=today.replace(month=1, day=1), ends_on=today.replace(month=12, day=31),
+    )  # fmt: skip
+
+    page = phone(locale="en")
+    log_in(page, live_server.url, "officer_a")
+    page.goto(live_server.url + reverse("people-list"))
+    page.get_by_role("link", name="Register a person").click()
+    page.locator("input[name=name_latin]").fill("Mao Chanthou")
+    page.locator("input[name=name_km]").press_sequentially("ម៉ៅ ចន្ធូ")
+    page.locator("select[name=village]").select_option(str(world.village_a.pk))
+    page.locator("input[name=birth_year]").fill("1998")
+    page.locator("input[name=consent_given]").check()
+    shots(page, "officer-1-register")
+    page.locator("main form button.primary").click()
+    expect(page.locator("h1")).to_contain_text("Mao Chanthou")
+    woman = Participant.objects.get(name_latin="Mao Chanthou")
+    assert woman.consent_given and woman.registered_by == world.officer_a
+
+    page.goto(live_server.url + reverse("programs-activity", args=[activity.pk]))
+    page.locator("input[name=q][data-refocus]").fill("chanth")
+    attend = reverse("programs-attendance-add", args=[activity.pk, woman.pk])
+    page.locator(f'#candidates form[action="{attend}"] button').click()
+    person = reverse("people-detail", args=[woman.pk])
+    expect(page.locator(f'#attendee-list a[href="{person}"]')).to_be_visible()
+    expect(page.locator("#reach [data-reach]")).to_have_text("1")
+    shots(page, "officer-2-attendance")
+
+    page.goto(live_server.url + reverse("referrals-new", args=[woman.pk]))
+    page.locator("select[name=provider]").select_option(str(clinic.pk))
+    page.locator("select[name=service]").select_option(ServiceKind.HEALTH_VISIT)
+    page.locator("textarea[name=reason]").fill("Pain in the back since the harvest")
+    page.locator("input[name=consent_given]").check()
+    page.locator("input[name=share_village]").check()
+    shots(page, "officer-3-referral")
+    page.locator("main form button.primary").click()
+    expect(page.locator("[data-status]")).to_have_text(str(ReferralStatus.SENT.label))
+    referral = woman.referrals.get()
+    assert referral.consent_given and referral.share_village and not referral.share_reason
+
+    page.get_by_role("link", name="Book a tuk-tuk trip").click()
+    assert f"referral={referral.pk}" in page.url
+    expect(page.locator("select[name=referral]")).to_have_value(str(referral.pk))
+    expect(page.locator("select[name=contract] option", has_text="Sok Vannak")).to_have_count(1)
+    page.locator("input[name=distance_km]").fill("8")
+    shots(page, "officer-4-trip")
+    page.locator("main form button.primary").click()
+    expect(page.locator("#messages, main")).to_contain_text("The trip is booked")
+    assert referral.trips.get().contract.driver.name == "Sok Vannak"
+
+    for status in (ReferralStatus.RECEIVED, ReferralStatus.GIVEN):
+        referral_move(by=clinic_account, referral=referral, status=status, on=today)
+    page.goto(live_server.url + reverse("referrals-list"))
+    row = page.locator("main li, main tr", has_text="Mao Chanthou")
+    expect(row).to_contain_text(str(ReferralStatus.GIVEN.label))
+    shots(page, "officer-5-referral-back")
