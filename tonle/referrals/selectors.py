@@ -51,8 +51,10 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
 def referral_get_for_user(*, user: User, referral_id: int, path: str = "") -> Referral:
     """The only way to open a referral: the same 404 (logged) if missing or out of scope; every read logged."""
     referral = guarded_get(
-        visible=referrals_visible_to(user=user).select_related(
-            "participant__village", "provider", "project"
+        visible=referrals_with_standing(
+            referrals=referrals_visible_to(user=user).select_related(
+                "participant__village", "provider", "project"
+            )
         ),
         record_type="referral",
         record_id=referral_id,

@@ -4,6 +4,8 @@ supervisor, the provider, the dashboard and the woman's timeline."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -204,14 +206,30 @@ def test_the_provider_sees_the_overdue_ones_marked_in_her_inbox(client, world, p
     ]
 
 
-def test_the_referrals_list_reads_its_standing_without_a_query_per_referral(
-    client, world, refer, django_assert_max_num_queries
+def test_the_provider_opening_an_overdue_referral_sees_how_long_it_waited(
+    client, world, provider, refer
 ):
+    late = refer(sent=12, received=11)
+    world.project_a.referral_resolve_days = 5
+    world.project_a.save()
+    client.force_login(provider.accounts.get())
+    page = client.get(reverse("referrals-detail", args=[late.pk])).content.decode()
+    assert 'data-overdue="not_resolved"' in page and "waiting 11 days" in page
+
+
+def test_the_referrals_list_reads_its_standing_without_a_query_per_referral(client, world, refer):
+    client.force_login(world.officer_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(reverse("referrals-list")).status_code == 200
+        return len(done)
+
+    refer(sent=9)
+    few = queries()
     for days in range(1, 13):
         refer(sent=days, received=0 if days % 2 else None)
-    client.force_login(world.officer_a)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("referrals-list")).status_code == 200
+    assert queries() == few
 
 
 # The woman's timeline and the dashboard.
