@@ -39,6 +39,7 @@ from tonle.cases.services import (
     note_add,
     session_record,
 )
+from tonle.cases.supervision import supervision_sections
 from tonle.lib.forms import add_service_errors, error_text
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
@@ -228,5 +229,6 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "due": due[:SUPERVISION_ROWS],
             "due_total": due.count(),
             "shown": SUPERVISION_ROWS,
+            "sections": supervision_sections(user=request.user, rows=SUPERVISION_ROWS),
         },
     )

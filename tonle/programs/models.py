@@ -83,6 +83,18 @@ class Project(BilingualNamed):
     )  # fmt: skip
     # OECD DAC 5-digit purpose code; 15170 is women's rights organisations and movements.
     dac_sector = models.CharField(_("DAC sector"), max_length=5, default="15170")
+    # How long a referral may wait at each step before her officer, the officer's supervisor
+    # and the provider see it as overdue.
+    referral_receive_days = models.PositiveSmallIntegerField(
+        _("days for a provider to receive a referral"), default=7,
+        help_text=_("A referral not received by the provider after this many days is overdue."),
+    )  # fmt: skip
+    referral_resolve_days = models.PositiveSmallIntegerField(
+        _("days for a provider to resolve a referral"), default=30,
+        help_text=_(
+            "A referral received but not resolved this many days after it was received is overdue."
+        ),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("project")

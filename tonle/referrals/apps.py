@@ -10,7 +10,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals and services")
 
     def ready(self) -> None:
+        from tonle.cases.supervision import supervision_source_register
         from tonle.people.timeline import register_timeline_source
-        from tonle.referrals.selectors import referral_timeline
+        from tonle.referrals.selectors import overdue_supervision_section, referral_timeline
 
         register_timeline_source(referral_timeline)
+        supervision_source_register(overdue_supervision_section)

@@ -7,9 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from tonle.lib.models import BilingualNamed
+from tonle.lib.templatetags.tonle import format_count
 
 
 class ProviderKind(models.TextChoices):
@@ -79,6 +81,21 @@ NEXT_STEPS = {
     ReferralStatus.NO_SHOW: set(),
 }
 
+# The steps after which nothing more happens: the referral is closed.
+CLOSED_STATUSES = [status for status, after in NEXT_STEPS.items() if not after]
+
+
+class Standing(models.TextChoices):
+    """Where a referral stands today against its project's delays (worked out, not stored)."""
+
+    OPEN = "open", _("Open")
+    NOT_RECEIVED = "not_received", _("Overdue: not received")
+    NOT_RESOLVED = "not_resolved", _("Overdue: not resolved")
+    CLOSED = "closed", _("Closed")
+
+
+OVERDUE = [Standing.NOT_RECEIVED, Standing.NOT_RESOLVED]
+
 
 class Referral(models.Model):
     participant = models.ForeignKey(
@@ -137,6 +154,33 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_service_display()} → {self.provider}"
+
+    # Read only on referrals from referrals.selectors.referrals_with_standing, which annotates
+    # `standing` and `days_waited` in the database against the project's delays.
+    @property
+    def is_overdue(self) -> bool:
+        return getattr(self, "standing", None) in OVERDUE
+
+    @property
+    def waiting_text(self) -> str:
+        """How long it has waited at its step: "waiting 9 days"; empty once closed."""
+        days = getattr(self, "days_waited", None)
+        if days is None or getattr(self, "standing", None) == Standing.CLOSED:
+            return ""
+        return ngettext("waiting %(days)s day", "waiting %(days)s days", days) % {
+            "days": format_count(days)
+        }
+
+    @property
+    def standing_label(self) -> str:
+        """ "Overdue: not received" when overdue, else its step ("Sent", "Service given")."""
+        return Standing(self.standing).label if self.is_overdue else self.get_status_display()
+
+    @property
+    def standing_text(self) -> str:
+        """Where it stands, in a few words: "Overdue: not received · waiting 9 days"."""
+        label = self.standing_label
+        return " · ".join(str(part) for part in (label, self.waiting_text) if part)
 
 
 class ReferralStep(models.Model):

@@ -31,12 +31,14 @@ from tonle.referrals.services import referral_make, referral_move, service_recor
 def referrals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReferralStatus.values else ""
+    overdue = request.GET.get("overdue") == "1"
     return render(
         request,
         "referrals/list.html",
         {
-            "referrals": referral_list(user=request.user, status=status)[:200],
+            "referrals": referral_list(user=request.user, status=status, overdue=overdue)[:200],
             "status": status,
+            "overdue": overdue,
             "statuses": ReferralStatus.choices,
             "provider_view": request.user.role == Role.PROVIDER,
         },

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tonle.lib.suppression import protected_table, safe_pair, suppressed, too_small
+from tonle.lib.suppression import (
+    hidden_cells,
+    protected_table,
+    safe_pair,
+    suppressed,
+    too_small,
+)
 from tonle.programs.models import Project
 from tonle.results.framework import IndicatorFigures, framework_figures
 from tonle.results.models import IndicatorUnit
@@ -207,6 +213,13 @@ def donor_reach(*, figures: ReachFigures) -> tuple[int | None, dict[str, dict[st
     return protected_table(
         figures.total, {d: {c.key: c.count for c in cells} for d, cells in figures.splits.items()}
     )
+
+
+def donor_side_by_side(counts: Mapping[str, int]) -> dict[str, int | None]:
+    """Counts shown side by side with no total (the dashboard's referrals closed, overdue and
+    open) as a donor sees them: small ones hidden (None), and another beside a lone hidden one."""
+    hidden = hidden_cells(list(counts.values()))
+    return {key: None if i in hidden else n for i, (key, n) in enumerate(counts.items())}
 
 
 def donor_change(*, reported: Any, today: Any, added: int, removed: int) -> dict[str, Any] | None:

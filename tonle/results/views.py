@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,10 +29,12 @@ from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user
+from tonle.referrals.selectors import referral_counts
 from tonle.results.disclosure import (
     donor_change,
     donor_figures,
     donor_reach,
+    donor_side_by_side,
     periods_offered,
     reader_period,
 )
@@ -87,11 +89,19 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
                 "max": max((c.count or 0 for c in cells), default=0),
             }
         )
+    referrals = asdict(referral_counts(project=project))
+    if not names:
+        referrals = donor_side_by_side(referrals)
     return render(
         request,
         "results/dashboard.html",
         {
             "project": project,
+            "referrals": [
+                ("closed", _("Closed"), referrals["closed"]),
+                ("overdue", _("Overdue"), referrals["overdue"]),
+                ("open", _("Open, not yet overdue"), referrals["open"]),
+            ],
             "total": total,
             "splits": splits,
             "smart_women": smart_women if names or not too_small(smart_women) else None,
