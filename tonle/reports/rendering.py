@@ -39,7 +39,7 @@ from tonle.results.disclosure import donor_figures
 from tonle.results.framework import IndicatorFigures, framework_figures, plain_number
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import DIMENSIONS, MEASURES, definition_check
-from tonle.results.labels import labelled_split, split_labels, trend_columns
+from tonle.results.labels import labelled_split, split_labels, split_order, trend_columns
 from tonle.results.models import IndicatorUnit
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
@@ -386,10 +386,12 @@ def people_annex(template: ReportTemplate) -> list[tuple[str, str, int]]:
     ]
     villages = split_labels("community", sorted({str(p[1]) for p in people}))
     band_labels = split_labels("age_band", sorted(set(bands)))
-    return sorted(
-        (villages.get(str(village), str(village)), band_labels[band], activities)
+    ages = split_order("age_band", band_labels)
+    rows = sorted(
+        (villages.get(str(village), str(village)), ages.index(band), activities)
         for (_person, village, _born, activities), band in zip(people, bands, strict=True)
     )
+    return [(village, band_labels[ages[band]], activities) for village, band, activities in rows]
 
 
 def report_render(

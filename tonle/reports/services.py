@@ -44,7 +44,7 @@ from tonle.results.disclosure import donor_figures
 from tonle.results.framework import people_change, plain_number
 from tonle.results.grid import figure_and_splits
 from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
-from tonle.results.labels import split_labels
+from tonle.results.labels import split_labels, split_order
 from tonle.results.models import IndicatorUnit
 
 LANGUAGES = ("en", "km")
@@ -351,10 +351,11 @@ def issued_compare(*, issued: IssuedReport, names: bool) -> list[FigureChange]:
         if donor is not None:
             then, now = _donor_side(change, frozen, donor.get(frozen["code"]), now)
         if dimensions:
-            labels = split_labels(dimensions[0], sorted(set(then) | set(now)))
+            keys = set(then) | set(now)
+            labels = split_labels(dimensions[0], list(keys))
             change.cells = [
                 (labels.get(k, k), then.get(k, 0), now.get(k, 0))
-                for k in sorted(set(then) | set(now))
+                for k in split_order(dimensions[0], keys, labels)
                 if then.get(k, 0) != now.get(k, 0)
             ]
         changes.append(change)
