@@ -58,6 +58,8 @@ def story_write(
     written_on: dt.date,
     consent_to_publish: bool = False,
     photo: UploadedFile | None = None,
+    title_km: str = "",
+    text_km: str = "",
 ) -> Story:
     errors = _check_common(
         participant=participant, project=project, date=written_on, field="written_on"
@@ -71,6 +73,7 @@ def story_write(
         raise ValidationError({"photo": refused.messages}) from refused
     story = Story(
         participant=participant, project=project, title=title.strip(), text=text.strip(), language=language,
+        title_km=title_km.strip(), text_km=text_km.strip(),
         written_on=written_on, consent_to_publish=consent_to_publish, written_by=by,
     )  # fmt: skip
     if cleaned:

@@ -216,7 +216,7 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
             "indicators": report.indicators,
             "activities": report.activities,
             # Frozen for those who may see names: the report itself was made for donors.
-            "people": [list(row) for row in people_annex(template)],
+            "people": _people_annex_in(template, language),
         }
     definitions = {i.code: i for i in template.project.indicators.all()}
     donor = donor_view(template, False)
@@ -242,6 +242,12 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
     issued.snapshot = {"languages": languages, "figures": frozen}
     issued.save(update_fields=["snapshot"])
     return issued
+
+
+def _people_annex_in(template: ReportTemplate, language: str) -> list[list[Any]]:
+    """The participants annex with its age bands in the language (and digits) of the report."""
+    with override(language):
+        return [list(row) for row in people_annex(template)]
 
 
 def _public(figure: Figure, splits: dict[str, Any], item: Any) -> dict[str, Any]:
