@@ -280,6 +280,9 @@ def _outcomes(rng, project, women, officer) -> None:
         participant=chief, project=project, title="From the Smart Women group to village chief",
         text="She joined the Smart Women group in 2022, counselled her neighbours, and in 2023 the commune "
         "council appointed her village chief.", language=StoryLanguage.ENGLISH, consent_to_publish=True,
+        title_km="ពីក្រុមស្ត្រីឆ្លាតវៃ ទៅជាមេភូមិ",
+        text_km="នាងបានចូលរួមក្រុមស្ត្រីឆ្លាតវៃក្នុងឆ្នាំ២០២២ បានផ្តល់ប្រឹក្សាដល់អ្នកជិតខាង "
+        "ហើយនៅឆ្នាំ២០២៣ ក្រុមប្រឹក្សាឃុំបានតែងតាំងនាងជាមេភូមិ។",
         written_on=dt.date(2023, 9, 1), written_by=officer,
     )  # fmt: skip
     assessed = rng.sample(women, 600)

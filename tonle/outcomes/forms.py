@@ -40,11 +40,18 @@ class StoryForm(_ProjectForm):
             "title",
             "text",
             "language",
+            "title_km",
+            "text_km",
             "written_on",
             "photo",
             "consent_to_publish",
         ]
-        widgets = {"written_on": DATE, "text": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "written_on": DATE,
+            "text": forms.Textarea(attrs={"rows": 8}),
+            "title_km": forms.TextInput(attrs={"lang": "km"}),
+            "text_km": forms.Textarea(attrs={"rows": 8, "lang": "km"}),
+        }
 
 
 class AssessmentForm(_ProjectForm):

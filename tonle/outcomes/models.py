@@ -87,6 +87,12 @@ class Story(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("story"))
     language = models.CharField(_("language"), max_length=2, choices=StoryLanguage.choices)
+    # The story in Khmer when it was written in English, for the Khmer report and PDF.
+    title_km = models.CharField(_("title in Khmer"), max_length=200, blank=True)
+    text_km = models.TextField(
+        _("story in Khmer"), blank=True,
+        help_text=_("For the Khmer report, when the story is written in English."),
+    )  # fmt: skip
     photo = models.ImageField(_("photo"), upload_to="stories/%Y/", blank=True)
     consent_to_publish = models.BooleanField(_("she consents to its publication"), default=False)
     written_on = models.DateField(_("written on"))
@@ -105,6 +111,15 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def told_in(self, language: str) -> tuple[str, str, bool]:
+        """(title, text, whether it falls back on English) for a report in `language`: in
+        Khmer its Khmer text, else the English marked as such."""
+        if language == StoryLanguage.KHMER and self.language != StoryLanguage.KHMER:
+            if self.text_km.strip():
+                return self.title_km or self.title, self.text_km, False
+            return self.title, self.text, True
+        return self.title, self.text, False
 
 
 class AssessmentStage(models.TextChoices):

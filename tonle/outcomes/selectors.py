@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
@@ -85,7 +86,12 @@ def outcome_timeline(participant: Participant, user: User) -> list[TimelineEntry
         for m in Milestone.objects.filter(participant=participant)
     ]
     stories = [
-        TimelineEntry(date=s.written_on, kind=_("Story of change"), title=s.title)
+        TimelineEntry(
+            date=s.written_on,
+            kind=_("Story of change"),
+            title=s.title,
+            url=reverse("outcomes-story-edit", args=[s.pk]) if user.may_edit_records else "",
+        )
         for s in Story.objects.filter(participant=participant)
     ]
     return milestones + stories

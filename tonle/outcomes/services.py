@@ -58,7 +58,11 @@ def story_write(
     written_on: dt.date,
     consent_to_publish: bool = False,
     photo: UploadedFile | None = None,
+    title_km: str = "",
+    text_km: str = "",
+    story: Story | None = None,
 ) -> Story:
+    """Write her story, or (given `story`) change it: e.g. add its Khmer text to an English one."""
     errors = _check_common(
         participant=participant, project=project, date=written_on, field="written_on"
     )
@@ -66,13 +70,18 @@ def story_write(
         raise ValidationError(errors)
     try:
         # Her photo is kept without its EXIF: a phone writes where it was taken.
-        cleaned = image_clean(upload=photo) if photo else None
+        cleaned = image_clean(upload=photo) if isinstance(photo, UploadedFile) else None
     except ValidationError as refused:
         raise ValidationError({"photo": refused.messages}) from refused
-    story = Story(
-        participant=participant, project=project, title=title.strip(), text=text.strip(), language=language,
-        written_on=written_on, consent_to_publish=consent_to_publish, written_by=by,
-    )  # fmt: skip
+    fields = {
+        "participant": participant, "project": project, "title": title.strip(), "text": text.strip(),
+        "language": language, "title_km": title_km.strip(), "text_km": text_km.strip(),
+        "written_on": written_on, "consent_to_publish": consent_to_publish,
+    }  # fmt: skip
+    if story is None:
+        story = Story(written_by=by)
+    for name, value in fields.items():
+        setattr(story, name, value)
     if cleaned:
         story.photo = cleaned
     story._history_user = by

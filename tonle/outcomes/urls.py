@@ -9,6 +9,7 @@ urlpatterns = [
         "milestones/new/<int:participant_id>/", views.milestone_new, name="outcomes-milestone-new"
     ),
     path("stories/new/<int:participant_id>/", views.story_new, name="outcomes-story-new"),
+    path("stories/<int:story_id>/edit/", views.story_edit, name="outcomes-story-edit"),
     path("stories/<int:story_id>/photo/", views.story_photo, name="outcomes-story-photo"),
     path(
         "assessments/new/<int:participant_id>/",

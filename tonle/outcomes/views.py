@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required
+from tonle.accounts.guards import guarded_get
 from tonle.accounts.media import media_response
 from tonle.lib.suppression import suppressed, too_small
 from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
@@ -56,6 +57,33 @@ def milestone_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 @editor_required
 def story_new(request: HttpRequest, participant_id: int) -> HttpResponse:
     return _record(request, participant_id, StoryForm, story_write, _("Write her story of change"))
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
+    """Change her story: its Khmer text for the Khmer report, above all."""
+    story = guarded_get(
+        visible=Story.objects.filter(
+            participant__in=participants_visible_to(user=request.user).values("pk")
+        ),
+        record_type="story",
+        record_id=story_id,
+    )
+    return record_for_person(
+        request,
+        participant_id=story.participant_id,
+        form_for=lambda person: StoryForm(
+            request.POST or None,
+            request.FILES or None,
+            instance=story,
+            projects=projects_visible_to(user=request.user),
+        ),
+        save=lambda person, data: story_write(
+            by=request.user, participant=person, story=story, **data
+        ),
+        heading=_("Her story of change"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

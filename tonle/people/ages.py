@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from tonle.lib.templatetags.tonle import kdigits
+
 
 @dataclass(frozen=True)
 class AgeBand:
@@ -17,11 +19,12 @@ class AgeBand:
 
     @property
     def label(self) -> str:
+        """In the reader's language, and in Khmer digits on a Khmer page."""
         if self.high is not None and self.high < 18:
-            return str(_("Girls under 18"))
+            return kdigits(_("Girls under 18"))
         if self.high is None:
-            return str(_("%(low)s and over") % {"low": self.low})
-        return f"{self.low}–{self.high}"
+            return kdigits(_("%(low)s and over") % {"low": self.low})
+        return kdigits(f"{self.low}–{self.high}")
 
     def contains(self, age: int) -> bool:
         return age >= self.low and (self.high is None or age <= self.high)

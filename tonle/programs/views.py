@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required
@@ -16,6 +17,7 @@ from tonle.collect.models import RowStatus, Upload
 from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
 from tonle.lib.forms import add_service_errors
+from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
 from tonle.people.selectors import participant_get_for_user, participant_search
@@ -37,6 +39,7 @@ from tonle.programs.selectors import (
 from tonle.programs.services import activity_create, attendance_record, attendance_remove
 from tonle.programs.sheets import (
     UPLOAD_KIND,
+    ApplyCounts,
     attendance_sheet_apply,
     attendance_sheet_upload,
     cells_of,
@@ -236,6 +239,18 @@ def sheet_page(request: HttpRequest, upload_id: int) -> HttpResponse:
     )
 
 
+def _applied_message(counts: ApplyCounts) -> str:
+    """ "1 row applied. 0 rows still need correction.", counted as the reader writes numbers."""
+    applied = ngettext("%(count)s row applied.", "%(count)s rows applied.", counts.applied) % {
+        "count": format_count(counts.applied)
+    }
+    failed = ngettext(
+        "%(count)s row still needs correction.", "%(count)s rows still need correction.",
+        counts.failed,
+    ) % {"count": format_count(counts.failed)}  # fmt: skip
+    return f"{applied} {failed}"
+
+
 @require_POST
 @editor_required
 def sheet_row_correct(request: HttpRequest, upload_id: int, row_id: int) -> HttpResponse:
@@ -249,7 +264,5 @@ def sheet_row_correct(request: HttpRequest, upload_id: int, row_id: int) -> Http
     form.is_valid()
     row_correct(row=row, corrections={k: v.strip() for k, v in form.cleaned_data.items()})
     counts = attendance_sheet_apply(by=request.user, upload=upload)
-    messages.info(
-        request, _("%(applied)s rows applied, %(failed)s still need correction.") % counts.__dict__
-    )
+    messages.info(request, _applied_message(counts))
     return redirect("programs-sheet", upload_id=upload.pk)

@@ -47,3 +47,13 @@ class ReleaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         indicators = template.project.indicators.filter(unit=IndicatorUnit.PEOPLE)
         self.fields["code"].choices = [(i.code, f"{i.name} ({i.code})") for i in indicators]
+
+
+class IssueForm(forms.Form):
+    """Issuing freezes the figures for good: the manager says she checked them first."""
+
+    confirm = forms.BooleanField(
+        label=_("I have checked the figures; once issued, they are frozen"), required=True,
+        error_messages={"required": _("Tick “I have checked the figures” to issue the report: "
+                                      "once issued, its figures cannot change.")},
+    )  # fmt: skip

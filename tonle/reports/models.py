@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tonle.lib.models import BilingualNamed
@@ -67,6 +68,13 @@ class Section(models.Model):
         verbose_name_plural = _("sections")
         ordering = ["template", "order", "id"]
 
+    @property
+    def heading(self) -> str:
+        """The reader's language when it is written, else the other one."""
+        if (get_language() or "en").startswith("km"):
+            return self.heading_km or self.heading_en
+        return self.heading_en or self.heading_km
+
 
 class IssuedReport(models.Model):
     """A report as it was issued: text, figures, the ids behind each figure and the definitions.
@@ -100,6 +108,15 @@ class RenderStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RenderStep(models.TextChoices):
+    """What a PDF's maker is doing, stored as a code and said in the reader's language."""
+
+    FIGURES = "figures", _("Counting the figures")
+    SECTIONS = "sections", _("Writing the sections")
+    LAYOUT = "layout", _("Laying out the pages")
+    WRITING = "writing", _("Writing the PDF")
+
+
 class RenderJob(models.Model):
     """A PDF being made in the background (django-tasks), its progress, and the file made."""
 
@@ -121,7 +138,7 @@ class RenderJob(models.Model):
         _("status"), max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(_("step"), max_length=200, blank=True)
+    step = models.CharField(_("step"), max_length=20, choices=RenderStep.choices, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/rendered/%Y/", blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)

@@ -24,8 +24,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from PIL import Image, UnidentifiedImageError
 
 from tonle.lib.suppression import too_small
@@ -39,7 +39,7 @@ from tonle.results.disclosure import donor_figures
 from tonle.results.framework import IndicatorFigures, framework_figures, plain_number
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import DIMENSIONS, MEASURES, definition_check
-from tonle.results.labels import labelled_split, split_labels, trend_columns
+from tonle.results.labels import labelled_split, split_labels, split_order, trend_columns
 from tonle.results.models import IndicatorUnit
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
@@ -61,7 +61,7 @@ HTML_ATTRIBUTES = {"a": {"href", "title", "data-figure"}, "abbr": {"title"}, "im
                    "mark": {"title"}, "th": {"colspan"}, "td": {"colspan", "data-figure"},
                    "span": {"data-figure"}}  # fmt: skip
 HTML_CLASSES = {"a": {"figure-link"}, "table": {"split"}, "th": {"n"}, "td": {"n"},
-                "mark": {"broken"}, "blockquote": {"story"}, "p": {"story-title"}}  # fmt: skip
+                "mark": {"broken"}, "blockquote": {"story"}, "p": {"story-title", "story-fallback"}}  # fmt: skip
 PHOTO_VIEWS = {"reports-section-photo", "reports-issued-photo", "outcomes-story-photo"}
 
 
@@ -301,12 +301,19 @@ def _story_html(project_id: int, story_id: int) -> tuple[str, str]:
             "id": story_id,
             "title": story.title,
         }
+    title, text, fallback = story.told_in(get_language())
     html = format_html(
-        '<blockquote class="story"><p class="story-title">{}</p>{}</blockquote>',
-        story.title,
-        mark_safe(markdown.markdown(story.text)),  # cleaned with the section it is put in
+        '<blockquote class="story"><p class="story-title">{}</p>{}{}</blockquote>',
+        title,
+        format_html('<p class="story-fallback">{}</p>', story_fallback_note()) if fallback else "",
+        mark_safe(markdown.markdown(text)),  # cleaned with the section it is put in
     )
     return html, ""
+
+
+def story_fallback_note() -> str:
+    """Said above a story printed in English in a Khmer report: it has no Khmer text yet."""
+    return _("(in English: no Khmer text yet)")
 
 
 def render_text(
@@ -386,10 +393,12 @@ def people_annex(template: ReportTemplate) -> list[tuple[str, str, int]]:
     ]
     villages = split_labels("community", sorted({str(p[1]) for p in people}))
     band_labels = split_labels("age_band", sorted(set(bands)))
-    return sorted(
-        (villages.get(str(village), str(village)), band_labels[band], activities)
+    ages = split_order("age_band", band_labels)
+    rows = sorted(
+        (villages.get(str(village), str(village)), ages.index(band), activities)
         for (_person, village, _born, activities), band in zip(people, bands, strict=True)
     )
+    return [(village, band_labels[ages[band]], activities) for village, band, activities in rows]
 
 
 def report_render(
@@ -430,10 +439,9 @@ def report_render(
                    SectionKind.INDICATORS: indicators}  # fmt: skip
         sections = []
         for section in template.sections.all():
-            heading = (section.heading_km if language == "km" else section.heading_en) or (
-                section.heading_en or section.heading_km
+            rendered = RenderedSection(
+                kind=section.kind, heading=section.heading, section_id=section.pk
             )
-            rendered = RenderedSection(kind=section.kind, heading=heading, section_id=section.pk)
             # Problems are checked in both languages: a report is issued in both.
             other = section.body_en if language == "km" else section.body_km
             body = (section.body_km if language == "km" else section.body_en) or other
@@ -508,11 +516,15 @@ def _section_rows(
             consent_to_publish=True,
             written_on__range=(template.starts_on, template.ends_on),
         )
-        return [
-            {"title": story.title, "text": story.text, "photo_name": story.photo.name,
-             "photo_url": reverse("outcomes-story-photo", args=[story.pk]) if story.photo else ""}
-            for story in stories
-        ]  # fmt: skip
+        rows = []
+        for story in stories:
+            title, text, fallback = story.told_in(get_language())
+            rows.append({
+                "title": title, "text": text, "photo_name": story.photo.name,
+                "fallback": story_fallback_note() if fallback else "",
+                "photo_url": reverse("outcomes-story-photo", args=[story.pk]) if story.photo else "",
+            })  # fmt: skip
+        return rows
     return []
 
 

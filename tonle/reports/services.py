@@ -44,7 +44,7 @@ from tonle.results.disclosure import donor_figures
 from tonle.results.framework import people_change, plain_number
 from tonle.results.grid import figure_and_splits
 from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
-from tonle.results.labels import split_labels
+from tonle.results.labels import split_labels, split_order
 from tonle.results.models import IndicatorUnit
 
 LANGUAGES = ("en", "km")
@@ -216,7 +216,7 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
             "indicators": report.indicators,
             "activities": report.activities,
             # Frozen for those who may see names: the report itself was made for donors.
-            "people": [list(row) for row in people_annex(template)],
+            "people": _people_annex_in(template, language),
         }
     definitions = {i.code: i for i in template.project.indicators.all()}
     donor = donor_view(template, False)
@@ -242,6 +242,12 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
     issued.snapshot = {"languages": languages, "figures": frozen}
     issued.save(update_fields=["snapshot"])
     return issued
+
+
+def _people_annex_in(template: ReportTemplate, language: str) -> list[list[Any]]:
+    """The participants annex with its age bands in the language (and digits) of the report."""
+    with override(language):
+        return [list(row) for row in people_annex(template)]
 
 
 def _public(figure: Figure, splits: dict[str, Any], item: Any) -> dict[str, Any]:
@@ -351,10 +357,11 @@ def issued_compare(*, issued: IssuedReport, names: bool) -> list[FigureChange]:
         if donor is not None:
             then, now = _donor_side(change, frozen, donor.get(frozen["code"]), now)
         if dimensions:
-            labels = split_labels(dimensions[0], sorted(set(then) | set(now)))
+            keys = set(then) | set(now)
+            labels = split_labels(dimensions[0], list(keys))
             change.cells = [
                 (labels.get(k, k), then.get(k, 0), now.get(k, 0))
-                for k in sorted(set(then) | set(now))
+                for k in split_order(dimensions[0], keys, labels)
                 if then.get(k, 0) != now.get(k, 0)
             ]
         changes.append(change)

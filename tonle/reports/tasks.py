@@ -7,20 +7,20 @@ import time
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from tonle.reports.models import RenderJob, RenderStatus
+from tonle.reports.models import RenderJob, RenderStatus, RenderStep
 from tonle.reports.rendering import report_render
 from tonle.reports.services import issued_render, report_document, report_html
 
 logger = logging.getLogger(__name__)
 
 
-def _step(job: RenderJob, progress: int, step: str) -> None:
+def _step(job: RenderJob, progress: int, step: RenderStep) -> None:
+    """Say how far it is: a code, which the page says in its reader's language."""
     job.status, job.progress, job.step = RenderStatus.RUNNING, progress, step
-    job.save(update_fields=["status", "progress", "step"])
+    job.save(update_fields=["status", "progress", "step", "pages"])
 
 
 @task()
@@ -33,16 +33,17 @@ def render_pdf(job_id: int) -> int:
     started = time.perf_counter()
     try:
         with override(job.language):
-            _step(job, 10, _("Counting the figures"))
+            _step(job, 10, RenderStep.FIGURES)
             if job.issued:
                 report = issued_render(issued=job.issued, language=job.language, names=names)
             else:
                 report = report_render(template=job.template, language=job.language, names=names)
-            _step(job, 40, _("Writing the sections"))
+            _step(job, 40, RenderStep.SECTIONS)
             html = report_html(report=report, issued=job.issued)
-            _step(job, 55, _("Laying out the pages"))
+            _step(job, 55, RenderStep.LAYOUT)
             document = report_document(report=report, html=html)
-            _step(job, 85, _("Writing the PDF (%(pages)s pages)") % {"pages": len(document.pages)})
+            job.pages = len(document.pages)
+            _step(job, 85, RenderStep.WRITING)
             pdf = document.write_pdf()
     except Exception:
         # The reader is told in her language that it failed (reports/_job.html); what failed,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from tonle.lib.spreadsheets import csv_response, xlsx_download
 from tonle.lib.uploads import too_large_marked
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user, projects_visible_to
-from tonle.reports.forms import ReleaseForm, SectionFormSet
+from tonle.reports.forms import IssueForm, ReleaseForm, SectionFormSet
 from tonle.reports.iati import iati_activity_file
 from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate, Section
 from tonle.reports.rendering import RenderedReport, period_text, report_render
@@ -151,6 +152,10 @@ def report_release(request: HttpRequest, slug: str, report: str) -> HttpResponse
 def report_issue_view(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     """Issue the report: its text, figures and the records behind them are frozen."""
     template = _managed_template(request, slug, report)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("reports-page", slug=slug, report=report)
     try:
         issued = report_issue(by=request.user, template=template)
     except ValidationError as broken:
@@ -338,9 +343,17 @@ def render_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != RenderStatus.DONE:
         raise Http404
-    name = f"{job.template.slug}-{job.language}.pdf"
+    name = f"{_file_name(job.template, job.issued, job.language)}.pdf"
     return FileResponse(job.pdf.open("rb"), as_attachment=True, filename=name,
                         content_type="application/pdf")  # fmt: skip
+
+
+def _file_name(template: ReportTemplate, issued: IssuedReport | None, language: str) -> str:
+    """closing-draft-km, or closing-issued-2024-01-15-km: a draft and an issued copy never
+    download under the same name."""
+    if issued is None:
+        return f"{template.slug}-draft-{language}"
+    return f"{template.slug}-issued-{timezone.localdate(issued.issued_at).isoformat()}-{language}"
 
 
 def _tables_response(request: HttpRequest, report: RenderedReport, name: str) -> HttpResponse:

@@ -24,6 +24,11 @@ class IndicatorForm(forms.Form):
     parent = forms.ModelChoiceField(
         label=_("contributes to"), queryset=Indicator.objects.none(), required=False
     )
+    position = forms.IntegerField(
+        label=_("Position within its level"), min_value=1, required=False,
+        help_text=_("1 lists it first among the indicators of its level; leave it empty to list "
+                    "it after them."),
+    )  # fmt: skip
     measure = forms.ChoiceField(label=_("what it counts"))
     at_least = forms.IntegerField(
         label=_("at least this many records per woman"), min_value=1, required=False,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from tonle.programs.models import Project
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import definition_check, dimensions_of
+from tonle.results.labels import split_order
 from tonle.results.models import Indicator, PeriodLock
 
 
@@ -115,7 +116,8 @@ def framework_table(figures: list[IndicatorFigures]) -> list[list[Any]]:
         rows.append([*head, "", "total", record["value"], record["target"], record["error"]])
         for dimension, cells in record["splits"].items():
             rows.extend(
-                [*head, dimension, cell, value, "", ""] for cell, value in sorted(cells.items())
+                [*head, dimension, cell, cells[cell], "", ""]
+                for cell in split_order(dimension, cells)
             )
     return rows
 

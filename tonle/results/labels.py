@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.formats import date_format
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tonle.geo.models import Commune, District, Village
 from tonle.lib.suppression import hidden_cells
-from tonle.people.ages import age_band_label
+from tonle.people.ages import UNKNOWN_AGE, age_band_label, age_bands
 from tonle.people.models import Sex
 from tonle.programs.models import ActivityType, Component
 from tonle.results.indicators import DISABLED, NOT_DISABLED
@@ -48,6 +50,47 @@ def split_labels(dimension: str, keys: list[str]) -> dict[str, str]:
     return {k: _period_label(dimension, k) for k in keys}
 
 
+_PERIOD = {"year": re.compile(r"^(\d+)$"), "quarter": re.compile(r"^(\d+)-Q(\d+)$"),
+           "month": re.compile(r"^(\d+)-(\d+)$")}  # fmt: skip
+
+
+def _fixed_order(dimension: str) -> list[str]:
+    if dimension == "age_band":
+        return [band.code for band in age_bands()] + [UNKNOWN_AGE]
+    if dimension == "sex":
+        return list(Sex.values)
+    if dimension == "disability":
+        return [DISABLED, NOT_DISABLED]
+    return []
+
+
+def split_order(
+    dimension: str, keys: Iterable[str], labels: dict[str, str] | None = None
+) -> list[str]:
+    """The cells of a split in their natural order, the one every table prints them in:
+    periods by date (January before October), age bands by age, places and components as
+    their lists are ordered (by code, by name); a key none of these knows comes last.
+
+    `labels` are split_labels' own (their order is the places' and components'), when at hand.
+    """
+    keys = list(keys)
+    if dimension in _MODELS:
+        listed = list(labels if labels is not None else split_labels(dimension, keys))
+    else:
+        listed = _fixed_order(dimension)
+    pattern = _PERIOD.get(dimension)
+
+    def rank(key: str) -> tuple[int, tuple[int, ...], str]:
+        if key in listed:
+            return 0, (listed.index(key),), key
+        matched = pattern.match(key) if pattern else None
+        if matched:
+            return 0, tuple(int(part) for part in matched.groups()), key
+        return 1, (), key
+
+    return sorted(keys, key=rank)
+
+
 OTHER = ""  # the key of the one row that stands for every hidden cell of a split
 
 
@@ -64,9 +107,9 @@ def labelled_split(
     row alone would say where the women are: they make one last row, its value hidden.
     """
     labels = split_labels(dimension, list(cells))
-    rows = sorted(
-        ((key, labels.get(key, key), value) for key, value in cells.items()), key=lambda c: c[0]
-    )
+    rows = [
+        (key, labels.get(key, key), cells[key]) for key in split_order(dimension, cells, labels)
+    ]
     if names:
         return rows
     small = hidden_cells([0 if value is None else value for _key, _label, value in rows])

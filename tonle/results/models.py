@@ -51,6 +51,17 @@ class IndicatorLevel(models.TextChoices):
     OUTPUT = "output", _("Output")
 
 
+# The results chain, top down: how the framework lists indicators before their position.
+LEVEL_RANK = models.Case(
+    *(
+        models.When(level=level, then=models.Value(rank))
+        for rank, level in enumerate(IndicatorLevel)
+    ),
+    default=models.Value(len(IndicatorLevel)),
+    output_field=models.IntegerField(),
+)
+
+
 class IndicatorUnit(models.TextChoices):
     PEOPLE = "people", _("people")
     RECORDS = "records", _("records")
@@ -91,12 +102,13 @@ class Indicator(BilingualNamed):
     )
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
     definition = models.JSONField(_("definition"), default=dict, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Its place among the indicators of its level (1 first); the results chain comes first.
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["project", "order", "id"]
+        ordering = ["project", LEVEL_RANK, "position", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "code"], name="indicator_code_unique_in_project"

@@ -14,12 +14,11 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from pyroaring import BitMap
 
-from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import Attendance, Project
 from tonle.results.cells import ALL, TOTAL, cell_counts, cell_ids
 from tonle.results.expressions import AGE, age_band_key, quarter_key
-from tonle.results.labels import split_labels
+from tonle.results.labels import split_labels, split_order
 
 
 @dataclass(frozen=True)
@@ -80,13 +79,9 @@ def reach_total(*, project: Project) -> int:
     return cell_counts(project=project).get((TOTAL, ALL), 0)
 
 
-def _sort_key(dimension: str):
-    if dimension == "age_band":
-        order = [band.code for band in age_bands()] + [UNKNOWN_AGE]
-        return lambda cell: order.index(cell.key)
-    if dimension == "quarter":
-        return lambda cell: cell.key
-    return lambda cell: (-cell.count, cell.label)
+# Places and kinds of activity are ranked, the most women first; ages and quarters keep the
+# natural order of every split table (labels.split_order).
+_RANKED = {"district", "community", "component", "activity_type"}
 
 
 def sql_reach_split(*, project: Project, dimension: str) -> dict[str, int]:
@@ -100,7 +95,10 @@ def sql_reach_split(*, project: Project, dimension: str) -> dict[str, int]:
 def _split(dimension: str, counts: dict[str, int]) -> list[Cell]:
     labels = split_labels(dimension, list(counts))
     cells = [Cell(key=key, label=labels.get(key, key), count=n) for key, n in counts.items()]
-    return sorted(cells, key=_sort_key(dimension))
+    if dimension in _RANKED:
+        return sorted(cells, key=lambda cell: (-cell.count, cell.label))
+    order = split_order(dimension, counts, labels)
+    return sorted(cells, key=lambda cell: order.index(cell.key))
 
 
 def reach_figures(*, project: Project) -> ReachFigures:

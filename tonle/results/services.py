@@ -26,7 +26,7 @@ FIELDS = (
     "direction",
     "baseline",
     "definition",
-    "order",
+    "position",
 )
 
 
@@ -46,14 +46,44 @@ def indicator_save(
     indicator = Indicator.objects.filter(project=project, code=fields["code"]).first() or Indicator(
         project=project
     )
+    created = indicator.pk is None
+    # The level it leaves, numbered again once it is gone.
+    left = (
+        None
+        if created or fields.get("level", indicator.level) == indicator.level
+        else indicator.level
+    )
+    wanted = fields.pop("position", None)
     for name in FIELDS:
         if name in fields:
             setattr(indicator, name, fields[name])
     indicator.parent = parent
-    indicator.full_clean(exclude=["project", "parent"])
+    indicator.full_clean(exclude=["project", "parent", "position"])
     with transaction.atomic():
         indicator.save()
+        if wanted is not None or created or left:
+            _level_number(project=project, level=indicator.level, placed=indicator, at=wanted)
+        if left:
+            _level_number(project=project, level=left)
     return indicator
+
+
+def _level_number(
+    *, project: Project, level: str, placed: Indicator | None = None, at: int | None = None
+) -> None:
+    """Number the indicators of a level 1, 2, 3 … again, `placed` put at position `at` (None:
+    after them all), so a new one never lands above the goal."""
+    others = list(
+        Indicator.objects.filter(project=project, level=level)
+        .exclude(pk=placed.pk if placed else None)
+        .order_by("position", "id")
+    )
+    if placed is not None:
+        others.insert(len(others) if at is None else min(max(at, 1) - 1, len(others)), placed)
+    for number, each in enumerate(others, start=1):
+        if each.position != number:
+            each.position = number
+            Indicator.objects.filter(pk=each.pk).update(position=number)
 
 
 def target_set(
@@ -70,7 +100,8 @@ def target_set(
 def framework_export(*, project: Project) -> list[dict[str, Any]]:
     """The framework as plain data (for JSON or YAML): parents before their children."""
     rows = []
-    for indicator in project.indicators.select_related("parent").prefetch_related("targets"):
+    indicators = project.indicators.select_related("parent").prefetch_related("targets")
+    for indicator in _parents_first(list(indicators)):
         rows.append(
             {
                 **{name: getattr(indicator, name) for name in FIELDS},
@@ -87,6 +118,23 @@ def framework_export(*, project: Project) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _parents_first(indicators: list[Indicator]) -> list[Indicator]:
+    """The framework's order, except that an indicator waits until its parent is listed (an
+    output may contribute to an output placed after it)."""
+    ids = {i.pk for i in indicators}
+    listed: list[Indicator] = []
+    pending = list(indicators)
+    while pending:
+        done = {i.pk for i in listed}
+        ready = next(
+            (i for i in pending if i.parent_id in done or i.parent_id not in ids - {i.pk}),
+            pending[0],  # a loop of parents: list them as they are
+        )
+        listed.append(ready)
+        pending.remove(ready)
+    return listed
 
 
 @transaction.atomic

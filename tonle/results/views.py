@@ -333,6 +333,7 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
         initial = {
             "name_en": indicator.name_en, "name_km": indicator.name_km, "code": indicator.code,
             "level": indicator.level, "parent": indicator.parent_id, "direction": indicator.direction,
+            "position": indicator.position,
             "baseline": indicator.baseline, "target": target.value if target else None,
             "at_least": definition.get("at_least"),
             **{f"filter_{k}": v for k, v in (definition.get("filters") or {}).items()},
@@ -353,6 +354,7 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
                     project=project, parent=data["parent"], code=data["code"], level=data["level"],
                     name_en=data["name_en"], name_km=data["name_km"], direction=data["direction"],
                     baseline=data["baseline"], definition=form.definition(), unit=measure.unit,
+                    position=data["position"],
                 )  # fmt: skip
                 if data["target"] is not None:
                     target_set(indicator=saved, starts_on=project.starts_on, ends_on=project.ends_on,

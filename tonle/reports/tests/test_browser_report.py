@@ -56,7 +56,7 @@ def test_a_manager_fixes_a_section_makes_the_pdf_and_downloads_it(
 
     with page.expect_download() as download:
         page.locator("[data-download]").click()
-    assert download.value.suggested_filename == "closing-km.pdf"
+    assert download.value.suggested_filename == "closing-draft-km.pdf"
     saved = tmp_path / "downloaded.pdf"
     download.value.save_as(saved)
     assert saved.read_bytes()[:4] == b"%PDF"

@@ -108,7 +108,7 @@ def test_only_a_manager_issues_and_the_page_offers_it_only_when_nothing_is_broke
     page = _get(client, world.manager, "reports-page", "project-a", "closing").content.decode()
     assert url in page
     client.force_login(world.manager)
-    response = client.post(url)
+    response = client.post(url, {"confirm": "on"})
     assert response.status_code == 302 and IssuedReport.objects.count() == 1
     issued = IssuedReport.objects.get()
     page = _get(client, world.manager, "reports-page", "project-a", "closing").content.decode()
