@@ -27,6 +27,7 @@ from tonle.cases.selectors import (
     case_notes_for_user,
     case_sessions,
     cases_gone_quiet,
+    contact_case,
     follow_ups_due,
     may_read_notes,
     mentees_of,
@@ -185,12 +186,9 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     mentees = mentees_of(user=request.user)
     chosen = request.POST.get("participant") or request.GET.get("participant")
-    case = (
-        Case.objects.filter(
-            worker=request.user, participant_id=chosen, status=CaseStatus.OPEN
-        ).first()
-        if chosen and chosen.isdigit()
-        else None
+    # The case the contact goes on: the page shows its goals, and the save uses the same one.
+    case = contact_case(
+        worker=request.user, participant_id=int(chosen) if chosen and chosen.isdigit() else None
     )
     goals = list(case.goals.exclude(progress__in=["achieved", "dropped"])) if case else []
     form = CounsellingContactForm(
