@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tonle.accounts.decorators import editor_required
+from tonle.accounts.decorators import editor_required, names_required, supervisor_required
 from tonle.accounts.models import Role
 from tonle.cases.forms import (
     CaseOpenForm,
@@ -58,7 +58,7 @@ def _may_work_on(request: HttpRequest, case: Case) -> bool:
 
 
 @require_GET
-@login_required
+@names_required
 def cases(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", CaseStatus.OPEN)
     text = request.GET.get("q", "").strip()
@@ -212,10 +212,8 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@supervisor_required
 def supervision(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in {Role.FIELD_OFFICER, Role.ME_MANAGER, Role.ADMINISTRATOR}:
-        raise PermissionDenied
     quiet, due = cases_gone_quiet(user=request.user), follow_ups_due(user=request.user)
     return render(
         request,

@@ -15,7 +15,7 @@ from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
-from tonle.referrals.models import Referral, ReferralStep, ServiceDelivery
+from tonle.referrals.models import Referral, ReferralStep, ServiceDelivery, ServiceProvider
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
@@ -32,6 +32,13 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
     if user.sees_every_project:
         return referrals
     return referrals.filter(project__in=projects_visible_to(user=user).values("id"))
+
+
+def providers_of(*, user: User) -> list[ServiceProvider]:
+    """The organisations a provider's account answers for (none for staff)."""
+    if not user.is_authenticated or user.role != Role.PROVIDER:
+        return []
+    return list(user.providers.order_by("name_en"))
 
 
 def referral_get_for_user(*, user: User, referral_id: int, path: str = "") -> Referral:
