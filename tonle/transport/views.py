@@ -138,8 +138,8 @@ def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
 
 
 def _statement_xlsx(driver: Driver, result: Statement) -> HttpResponse:
-    headers = [_("date"), _("woman"), _("from village"), _("to (service provider)"), _("distance (km)"),
-               _("fare (riel)")]  # fmt: skip
+    headers = [_("Date"), _("Woman"), _("From village"), _("To (service provider)"), _("Distance (km)"),
+               _("Fare (riel)")]  # fmt: skip
     rows = [
         [trip.date.isoformat(), trip.participant.display_name, trip.from_village.name,
          trip.to_provider.name, float(trip.distance_km or 0), trip.fare]
