@@ -275,18 +275,18 @@ def _parse_new_person(cells: dict[str, str], context: _RowContext, errors: dict[
             "field": column_label("village"),
             "villages": ", ".join(v.name for v in context.communities),
         }
-        errors["village"] = (
-            _(
-                "Row %(row)s, %(field)s: the village is missing. This project's villages: %(villages)s."
+        if not village_text:
+            errors["village"] = (
+                _(
+                    "Row %(row)s, %(field)s: the village is missing. This project's villages: %(villages)s."
+                )
+                % where
             )
-            % where
-            if not village_text
-            else _(
+        else:
+            errors["village"] = _(
                 "Row %(row)s, %(field)s: “%(value)s” is not one of this project's villages, "
                 "which are: %(villages)s."
-            )
-            % {**where, "value": village_text}
-        )
+            ) % {**where, "value": village_text}
     fields["village"] = village
     sex_text = cells.get("sex", "").lower()
     if sex_text and sex_text not in _SEX:
