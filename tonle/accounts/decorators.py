@@ -30,6 +30,10 @@ def _role_required(allowed: Callable[[User], bool]) -> Callable[[View], View]:
 
 # Pages that show a person's name: refused to donor viewers and providers.
 names_required = _role_required(lambda user: user.may_see_names)
+# The referrals list: the staff's, or a provider's inbox of those addressed to it.
+referrals_required = _role_required(lambda user: user.may_read_referrals)
+# The supervision of a team's cases.
+supervisor_required = _role_required(lambda user: user.may_supervise)
 # Pages that change records: the staff who keep the registry.
 editor_required = _role_required(lambda user: user.may_edit_records)
 # The access log itself.

@@ -50,6 +50,16 @@ class User(AbstractUser):
         return self.is_authenticated and self.role not in {Role.DONOR_VIEWER, Role.PROVIDER}
 
     @property
+    def may_supervise(self) -> bool:
+        """Field officers and managers follow up their team's cases (the supervision page)."""
+        return self.role in {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER}
+
+    @property
+    def may_read_referrals(self) -> bool:
+        """The staff who make referrals, and a provider (its own inbox); never a donor."""
+        return self.may_edit_records or self.role == Role.PROVIDER
+
+    @property
     def may_edit_records(self) -> bool:
         return self.role in {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER}
 

@@ -123,6 +123,22 @@ def follow_ups_due(*, user: User, today: dt.date | None = None) -> QuerySet[Case
     )
 
 
+def contact_case(*, worker: User, participant_id: int | None) -> Case | None:
+    """The case a Smart Woman's contact with a woman belongs to: her open case with her, of any kind.
+
+    Mentoring or counselling, the newest if she holds several; None when she holds none (the
+    contact then opens a counselling case). The contact page and its save both ask here.
+    """
+    if participant_id is None:
+        return None
+    return (
+        Case.objects.filter(worker=worker, participant_id=participant_id, status=CaseStatus.OPEN)
+        .select_related("project")
+        .order_by("-opened_on", "-id")
+        .first()
+    )
+
+
 def mentees_of(*, user: User) -> QuerySet[Participant]:
     """The women a Smart Woman supports: everyone in her scope but herself."""
     return participants_visible_to(user=user).exclude(account=user)

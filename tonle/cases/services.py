@@ -21,6 +21,7 @@ from tonle.cases.models import (
     Session,
     SessionTopic,
 )
+from tonle.cases.selectors import contact_case
 from tonle.people.models import Participant
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_serves, project_staff
@@ -172,21 +173,12 @@ def counselling_contact_log(
 ) -> Session:
     """A Smart Woman's contact with a woman she supports, in one step from her phone.
 
-    Her open counselling case with the woman is used, or opened on the day (the woman's
-    consent is recorded with the contact).
+    It goes on the case `contact_case` chooses (her open mentoring or counselling case with
+    the woman, in that case's project); with none, a counselling case is opened on the day
+    in `project` (the woman's consent is recorded with the contact).
     """
     with transaction.atomic():
-        case = (
-            Case.objects.filter(
-                participant=participant,
-                project=project,
-                worker=by,
-                kind=CaseKind.COUNSELLING,
-                status=CaseStatus.OPEN,
-            )
-            .order_by("-opened_on")
-            .first()
-        )
+        case = contact_case(worker=by, participant_id=participant.pk)
         if case is None:
             case = case_open(
                 by=by, participant=participant, project=project, kind=CaseKind.COUNSELLING,

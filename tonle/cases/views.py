@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tonle.accounts.decorators import editor_required
+from tonle.accounts.decorators import editor_required, names_required, supervisor_required
 from tonle.accounts.models import Role
 from tonle.cases.forms import (
     CaseOpenForm,
@@ -27,6 +27,7 @@ from tonle.cases.selectors import (
     case_notes_for_user,
     case_sessions,
     cases_gone_quiet,
+    contact_case,
     follow_ups_due,
     may_read_notes,
     mentees_of,
@@ -58,7 +59,7 @@ def _may_work_on(request: HttpRequest, case: Case) -> bool:
 
 
 @require_GET
-@login_required
+@names_required
 def cases(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", CaseStatus.OPEN)
     text = request.GET.get("q", "").strip()
@@ -186,12 +187,9 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     mentees = mentees_of(user=request.user)
     chosen = request.POST.get("participant") or request.GET.get("participant")
-    case = (
-        Case.objects.filter(
-            worker=request.user, participant_id=chosen, status=CaseStatus.OPEN
-        ).first()
-        if chosen and chosen.isdigit()
-        else None
+    # The case the contact goes on: the page shows its goals, and the save uses the same one.
+    case = contact_case(
+        worker=request.user, participant_id=int(chosen) if chosen and chosen.isdigit() else None
     )
     goals = list(case.goals.exclude(progress__in=["achieved", "dropped"])) if case else []
     form = CounsellingContactForm(
@@ -215,10 +213,8 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@supervisor_required
 def supervision(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in {Role.FIELD_OFFICER, Role.ME_MANAGER, Role.ADMINISTRATOR}:
-        raise PermissionDenied
     quiet, due = cases_gone_quiet(user=request.user), follow_ups_due(user=request.user)
     return render(
         request,

@@ -19,8 +19,9 @@ from tonle.cases.models import CaseKind
 from tonle.demo.framework import framework_load
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
 from tonle.demo.report import report_load
-from tonle.demo.support import support_work_load
+from tonle.demo.support import support_work_load, support_work_update
 from tonle.geo.models import Village
+from tonle.geo.services import gazetteer_spellings_apply
 from tonle.groups.models import GroupMembership, GroupRole
 from tonle.groups.services import group_create
 from tonle.outcomes.models import LEADERSHIP
@@ -201,6 +202,8 @@ def demo_load() -> DemoSummary:
     if not project.cases.exists():
         created = True
         support_work_load(project=project, admin=users["admin"], officer=users["officer"])
+    support_work_update(project=project)
+    gazetteer_spellings_apply()
     if not project.indicators.exists():
         created = True
         framework_load(project=project)

@@ -14,6 +14,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import Role, User
@@ -53,6 +54,7 @@ SEED = 20240315
 COACHED = 2530  # "over 2,500 individuals"
 SERVED = 2640  # "over 2,600 women"
 START, END = dt.date(2022, 2, 1), dt.date(2023, 12, 20)
+CLINIC_COMMUNE = "170902"  # Bakong, in Prasat Bakong district
 
 SESSION_TOPICS = [
     ("goal-setting", "Goal-setting", "ការកំណត់គោលដៅ"),
@@ -188,13 +190,36 @@ def _providers(project: Project) -> dict[tuple[int, str], ServiceProvider]:
     return providers
 
 
+def _contracts_end() -> dt.date:
+    """The drivers' contracts run through the project and to the end of next year, so a trip
+    can be booked today on the demo."""
+    return dt.date(timezone.localdate().year + 1, 12, 31)
+
+
+def _clinic_account(project: Project) -> None:
+    """The demo's provider account is the health centre of Bakong commune (as the README says),
+    the one its Bakong women are referred to for health visits, and no other."""
+    centre = ServiceProvider.objects.get(
+        kind=ProviderKind.HEALTH_CENTRE, commune__code=CLINIC_COMMUNE
+    )
+    clinic = User.objects.filter(username="clinic").first()
+    if clinic is not None:
+        clinic.providers.set([centre])
+
+
+def support_work_update(*, project: Project) -> None:
+    """Bring a demo loaded by an earlier version up to date; on a current one it changes nothing."""
+    if not project.cases.exists():
+        return
+    _clinic_account(project)
+    project.transport_contracts.filter(ends_on__lt=_contracts_end()).update(
+        ends_on=_contracts_end()
+    )
+
+
 def _services(rng, project, women, officer, admin) -> None:
     providers = _providers(project)
-    clinic = providers[
-        (project.communities.order_by("code").first().pk, ProviderKind.HEALTH_CENTRE)
-    ]
-    # The demo's provider account reads the referrals addressed to the Bakong health centre.
-    clinic.accounts.add(User.objects.get(username="clinic"))
+    _clinic_account(project)
     drivers = [
         Driver.objects.create(name=name, phone=phone, vehicle=plate, commune=commune)
         for (name, phone, plate), commune in zip(
@@ -206,7 +231,7 @@ def _services(rng, project, women, officer, admin) -> None:
             driver=driver,
             project=project,
             starts_on=dt.date(2022, 3, 1),
-            ends_on=END,
+            ends_on=_contracts_end(),
             fare_rule=FareRule.PER_KM,
             rate=1500,
             ceiling=25000,

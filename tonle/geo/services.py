@@ -10,6 +10,11 @@ from django.db import models, transaction
 
 from tonle.geo.models import Commune, District, Province, Village
 
+# English names spelt as the places are known, where the MEF list romanises otherwise: Angkor
+# Thom district (អង្គរធំ) is "Angkor Thum" there, "Angkor Thom" on every map and in every report
+# of the NGOs working in it. By code, so the list's Khmer names are kept.
+DISTRICT_SPELLINGS = {"1702": "Angkor Thom"}
+
 
 @dataclass(frozen=True)
 class GazetteerCounts:
@@ -59,7 +64,7 @@ def gazetteer_load() -> GazetteerCounts:
         [
             District(
                 code=r["district_code"],
-                name_en=r["district_en"],
+                name_en=DISTRICT_SPELLINGS.get(r["district_code"], r["district_en"]),
                 name_km=r["district_kh"],
                 province_id=province_ids[r["province_code"]],
             )
@@ -104,3 +109,13 @@ def gazetteer_load() -> GazetteerCounts:
         communes=Commune.objects.count(),
         villages=Village.objects.count(),
     )
+
+
+def gazetteer_spellings_apply() -> int:
+    """Give the places already loaded the spelling of DISTRICT_SPELLINGS; returns how many changed."""
+    changed = 0
+    for code, name_en in DISTRICT_SPELLINGS.items():
+        changed += (
+            District.objects.filter(code=code).exclude(name_en=name_en).update(name_en=name_en)
+        )
+    return changed

@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tonle.geo.models import Village
 from tonle.people.forms import ParticipantForm, VillageChoiceField
 from tonle.programs.models import Activity, Project
-from tonle.programs.sheets import COLUMNS
+from tonle.programs.sheets import COLUMNS, village_find, village_lookup
 
 
 class ActivityForm(forms.ModelForm):
@@ -52,11 +54,33 @@ class SheetUploadForm(forms.Form):
 
 
 class RowCorrectionForm(forms.Form):
-    """One text box per column the sheet can have, pre-filled with what the row holds now."""
+    """One box per column the sheet can have, pre-filled with what the row holds now.
 
-    def __init__(self, *args: Any, values: dict[str, str], **kwargs: Any) -> None:
+    The village is a choice of the project's villages (the one the row names, if it is one).
+    """
+
+    def __init__(
+        self, *args: Any, values: dict[str, str], villages: list[Village], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for column, (label, _aliases) in COLUMNS.items():
             self.fields[column] = forms.CharField(
-                label=label, required=False, initial=values.get(column, "")
+                label=capfirst(label), required=False, initial=values.get(column, "")
             )
+        found = village_find(village_lookup(villages), values.get("village", ""))
+        self.fields["village"] = forms.ChoiceField(
+            label=capfirst(COLUMNS["village"][0]),
+            required=False,
+            choices=[
+                ("", _("Choose her village")),
+                *((v.code, f"{v.name} — {v.commune.name}") for v in villages),
+            ],
+            initial=found.code if found else "",
+        )
+
+    def corrections(self) -> dict[str, str]:
+        """What the officer wrote, by column; a village left unchosen stays as it arrived."""
+        corrections = {column: value.strip() for column, value in self.cleaned_data.items()}
+        if not corrections.get("village"):
+            corrections.pop("village", None)
+        return corrections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,8 @@ from tonle.accounts.models import User
 from tonle.collect.models import IncomingRow, RowStatus, Upload
 from tonle.collect.services import row_mark_applied, row_mark_failed, upload_store
 from tonle.collect.sheets import SheetError, sheet_read
+from tonle.geo.models import Village
+from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.text import from_khmer_digits, khmer_key, latin_key
 from tonle.people.models import Participant, Sex
 from tonle.people.selectors import participants_visible_to
@@ -148,6 +151,7 @@ class _Plan:
 def _plan(*, row: IncomingRow, context: _RowContext) -> _Plan:
     """Check a row and find or build its woman, writing nothing."""
     errors: dict[str, str] = {}
+    context.row_number = row.number
     participant = _find_participant(context.cells(row), context, errors, save=False)
     return _Plan(row=row, errors=errors, participant=None if errors else participant)
 
@@ -175,6 +179,20 @@ def _write(plans: list[_Plan], context: _RowContext) -> None:
     )
 
 
+def village_lookup(villages: Iterable[Village]) -> dict[str, Village]:
+    """The project's villages by what a sheet may write for one: its code, or its name in either script."""
+    lookup = {}
+    for village in villages:
+        for name in (village.code, village.name_en.lower(), khmer_key(village.name_km)):
+            lookup[name] = village
+    return lookup
+
+
+def village_find(lookup: dict[str, Village], text: str) -> Village | None:
+    text = from_khmer_digits(text.strip())
+    return lookup.get(text) or lookup.get(text.lower()) or lookup.get(khmer_key(text))
+
+
 class _RowContext:
     """What every row of a sheet is checked against, read from the database once."""
 
@@ -183,10 +201,9 @@ class _RowContext:
         self.activity = activity
         self.headers = headers
         self.visible = participants_visible_to(user=by)
-        self.villages = {}
-        for village in activity.project.communities.all():
-            for name in (village.code, village.name_en.lower(), khmer_key(village.name_km)):
-                self.villages[name] = village
+        self.communities = list(activity.project.communities.order_by("name_en"))
+        self.villages = village_lookup(self.communities)
+        self.row_number = 0  # the row being checked, for its messages
         self._people: dict[int, list[Participant]] | None = None
         self._newcomers: dict[tuple, Participant] = {}
 
@@ -250,17 +267,26 @@ def _parse_new_person(cells: dict[str, str], context: _RowContext, errors: dict[
     if not (fields["name_km"] or fields["name_latin"]):
         errors["name_latin"] = _("A name is needed, in Khmer or in Latin letters.")
     village_text = from_khmer_digits(cells.get("village", ""))
-    village = (
-        context.villages.get(village_text)
-        or context.villages.get(village_text.lower())
-        or (context.villages.get(khmer_key(village_text)))
-    )
-    if not village_text:
-        errors["village"] = _("The village is missing.")
-    elif village is None:
-        errors["village"] = _("“%(value)s” is not one of this project's villages.") % {
-            "value": village_text
+    village = village_find(context.villages, village_text)
+    if village is None:
+        # Named by row and field, with the villages it may be, so the officer can choose one.
+        where = {
+            "row": format_count(context.row_number),
+            "field": column_label("village"),
+            "villages": ", ".join(v.name for v in context.communities),
         }
+        if not village_text:
+            errors["village"] = (
+                _(
+                    "Row %(row)s, %(field)s: the village is missing. This project's villages: %(villages)s."
+                )
+                % where
+            )
+        else:
+            errors["village"] = _(
+                "Row %(row)s, %(field)s: “%(value)s” is not one of this project's villages, "
+                "which are: %(villages)s."
+            ) % {**where, "value": village_text}
     fields["village"] = village
     sex_text = cells.get("sex", "").lower()
     if sex_text and sex_text not in _SEX:
@@ -327,6 +353,7 @@ def _find_participant(
 
 def _apply_row(*, row: IncomingRow, context: _RowContext) -> bool:
     errors: dict[str, str] = {}
+    context.row_number = row.number
     with transaction.atomic():
         participant = _find_participant(context.cells(row), context, errors)
         if participant is not None and not errors:

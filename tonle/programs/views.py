@@ -16,6 +16,7 @@ from tonle.accounts.guards import guarded_get
 from tonle.collect.models import RowStatus, Upload
 from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
+from tonle.geo.models import Village
 from tonle.lib.forms import add_service_errors
 from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.uploads import too_large_marked
@@ -208,6 +209,11 @@ def sheet_upload(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
+def _sheet_villages(activity: Activity) -> list[Village]:
+    """The villages a sheet's row may name: the project's communities."""
+    return list(activity.project.communities.select_related("commune").order_by("name_en"))
+
+
 def _upload_for_user(request: HttpRequest, upload_id: int) -> tuple[Upload, Activity]:
     upload = guarded_get(
         visible=Upload.objects.filter(kind=UPLOAD_KIND), record_type="upload", record_id=upload_id
@@ -221,11 +227,13 @@ def _upload_for_user(request: HttpRequest, upload_id: int) -> tuple[Upload, Acti
 def sheet_page(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload, activity = _upload_for_user(request, upload_id)
     rows = list(upload.rows.all())
+    villages = _sheet_villages(activity)
     failed = [
-        {"row": row, "form": RowCorrectionForm(values=cells_of(upload, row), prefix=f"row{row.pk}")}
+        {"row": row, "form": RowCorrectionForm(values=cells_of(upload, row), villages=villages,
+                                               prefix=f"row{row.pk}")}
         for row in rows
         if row.status == RowStatus.FAILED
-    ]
+    ]  # fmt: skip
     return render(
         request,
         "programs/sheet.html",
@@ -254,15 +262,18 @@ def _applied_message(counts: ApplyCounts) -> str:
 @require_POST
 @editor_required
 def sheet_row_correct(request: HttpRequest, upload_id: int, row_id: int) -> HttpResponse:
-    upload, _activity = _upload_for_user(request, upload_id)
+    upload, activity = _upload_for_user(request, upload_id)
     row = guarded_get(
         visible=upload.rows.filter(status=RowStatus.FAILED),
         record_type="upload-row",
         record_id=row_id,
     )
-    form = RowCorrectionForm(request.POST, values=cells_of(upload, row), prefix=f"row{row.pk}")
+    form = RowCorrectionForm(
+        request.POST, values=cells_of(upload, row), villages=_sheet_villages(activity),
+        prefix=f"row{row.pk}",
+    )  # fmt: skip
     form.is_valid()
-    row_correct(row=row, corrections={k: v.strip() for k, v in form.cleaned_data.items()})
+    row_correct(row=row, corrections=form.corrections())
     counts = attendance_sheet_apply(by=request.user, upload=upload)
     messages.info(request, _applied_message(counts))
     return redirect("programs-sheet", upload_id=upload.pk)

@@ -28,6 +28,7 @@ from tonle.referrals.models import (
     ReferralStatus,
     ReferralStep,
     ServiceDelivery,
+    ServiceProvider,
     Standing,
 )
 
@@ -46,6 +47,13 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
     if user.sees_every_project:
         return referrals
     return referrals.filter(project__in=projects_visible_to(user=user).values("id"))
+
+
+def providers_of(*, user: User) -> list[ServiceProvider]:
+    """The organisations a provider's account answers for (none for staff)."""
+    if not user.is_authenticated or user.role != Role.PROVIDER:
+        return []
+    return list(user.providers.order_by("name_en"))
 
 
 def referral_get_for_user(*, user: User, referral_id: int, path: str = "") -> Referral:

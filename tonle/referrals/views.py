@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tonle.accounts.decorators import editor_required
+from tonle.accounts.decorators import editor_required, referrals_required
 from tonle.accounts.models import Role
 from tonle.lib.forms import error_text
 from tonle.people.recording import record_for_person
@@ -18,6 +18,7 @@ from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.forms import MoveForm, ReferralForm, ServiceForm
 from tonle.referrals.models import ReferralStatus
 from tonle.referrals.selectors import (
+    providers_of,
     referral_get_for_user,
     referral_list,
     referral_steps,
@@ -27,7 +28,7 @@ from tonle.referrals.services import referral_make, referral_move, service_recor
 
 
 @require_GET
-@login_required
+@referrals_required
 def referrals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReferralStatus.values else ""
@@ -41,6 +42,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
             "overdue": overdue,
             "statuses": ReferralStatus.choices,
             "provider_view": request.user.role == Role.PROVIDER,
+            "providers": providers_of(user=request.user),
         },
     )
 

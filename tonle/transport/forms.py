@@ -28,10 +28,21 @@ class TripForm(forms.ModelForm):
         self, *args: Any, contracts: Any, villages: Any, referrals: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = contracts.select_related("driver")
-        self.fields["contract"].label_from_instance = lambda c: (
+        contract = self.fields["contract"]
+        contract.queryset = contracts
+        contract.label_from_instance = lambda c: (
             f"{c.driver.name} · {c.get_fare_rule_display()} {c.rate:,} ៛"
         )
+        contract.error_messages = {
+            **contract.error_messages,
+            "required": _("Choose the driver's contract for the day of the trip."),
+            "invalid_choice": _(
+                "This contract does not run on the day of the trip: choose the driver's "
+                "contract for that day."
+            ),
+        }
+        if not contracts.exists():
+            contract.help_text = _("No driver is under contract on this day.")
         self.fields["from_village"].queryset = villages
         self.fields["to_provider"].queryset = ServiceProvider.objects.all()
         self.fields["referral"].queryset = referrals

@@ -13,7 +13,7 @@ from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
-from tonle.transport.models import Driver, DriverPayment, Trip
+from tonle.transport.models import Contract, Driver, DriverPayment, Trip
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,19 @@ def trips_visible_to(*, user: User) -> QuerySet[Trip]:
     if user.sees_every_project:
         return trips
     return trips.filter(contract__project__in=projects_visible_to(user=user).values("id"))
+
+
+def contracts_for_trip(*, user: User, on: dt.date) -> QuerySet[Contract]:
+    """The contracts of the user's projects that run on the trip's date: the choices for a trip."""
+    return (
+        Contract.objects.filter(
+            project__in=projects_visible_to(user=user).values("id"),
+            starts_on__lte=on,
+            ends_on__gte=on,
+        )
+        .select_related("driver")
+        .order_by("driver__name", "-starts_on")
+    )
 
 
 def driver_month(*, driver_id: int, month: dt.date, user: User) -> Statement:

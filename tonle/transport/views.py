@@ -21,11 +21,16 @@ from tonle.lib.spreadsheets import xlsx_response
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.people.recording import record_for_person
-from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.selectors import referrals_visible_to
 from tonle.transport.forms import PaidForm, TripForm
-from tonle.transport.models import Contract, Driver, DriverPayment, Trip
-from tonle.transport.selectors import Statement, driver_month, driver_months, drivers_visible_to
+from tonle.transport.models import Driver, DriverPayment, Trip
+from tonle.transport.selectors import (
+    Statement,
+    contracts_for_trip,
+    driver_month,
+    driver_months,
+    drivers_visible_to,
+)
 from tonle.transport.services import payment_approve, payment_mark_paid, trip_record
 
 
@@ -43,6 +48,15 @@ def _may_approve(request: HttpRequest) -> bool:
 def _approver_only(request: HttpRequest) -> None:
     if not _may_approve(request):
         raise PermissionDenied
+
+
+def _trip_date(request: HttpRequest) -> dt.date:
+    """The date the trip form is for: the one sent, or today when none (or no valid one) is."""
+    text = (request.POST or request.GET).get("date", "")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return timezone.localdate()
 
 
 def _month(text: str) -> dt.date:
@@ -66,11 +80,9 @@ def drivers(request: HttpRequest) -> HttpResponse:
 @editor_required
 def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
     """Book a trip for her, from her page or (with ?referral=) from one of her referrals."""
-    today = timezone.localdate()
-    contracts = Contract.objects.filter(
-        project__in=projects_visible_to(user=request.user),
-        ends_on__gte=today - dt.timedelta(days=62),
-    )
+    # The contracts offered are those running on the trip's date: today's, or the date typed.
+    on = _trip_date(request)
+    contracts = contracts_for_trip(user=request.user, on=on)
 
     def form_for(person: Participant) -> TripForm:
         referrals = referrals_visible_to(user=request.user).filter(participant=person)
@@ -82,6 +94,7 @@ def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
             villages=person.village.commune.villages.all(),
             referrals=referrals,
             initial={
+                "date": on,
                 "from_village": person.village_id,
                 "referral": referral,
                 "to_provider": referral.provider_id if referral else None,
@@ -125,8 +138,8 @@ def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
 
 
 def _statement_xlsx(driver: Driver, result: Statement) -> HttpResponse:
-    headers = [_("date"), _("woman"), _("from village"), _("to (service provider)"), _("distance (km)"),
-               _("fare (riel)")]  # fmt: skip
+    headers = [_("Date"), _("Woman"), _("From village"), _("To (service provider)"), _("Distance (km)"),
+               _("Fare (riel)")]  # fmt: skip
     rows = [
         [trip.date.isoformat(), trip.participant.display_name, trip.from_village.name,
          trip.to_provider.name, float(trip.distance_km or 0), trip.fare]

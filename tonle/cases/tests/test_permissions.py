@@ -86,3 +86,35 @@ def test_only_those_who_read_the_notes_record_sessions_on_a_case(
     client.force_login(personas[persona])
     response = client.get(reverse("cases-session", args=[mentor_case.pk]))
     assert response.status_code == (200 if allowed else 403 if persona == "admin" else 404)
+
+
+# persona -> may she open the cases list, the supervision page, the referrals list
+LISTS = {
+    "donor": (False, False, False),
+    "provider": (False, False, True),  # her own inbox of referrals
+    "mentor": (True, False, False),
+    "officer_a": (True, True, True),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(LISTS))
+def test_a_list_she_may_not_use_is_refused_logged_and_not_linked(client, personas, persona):
+    user = personas[persona]
+    client.force_login(user)
+    cases, supervision, referrals = (
+        reverse(name) for name in ("cases-list", "cases-supervision", "referrals-list")
+    )
+    page = client.get(reverse("about")).content.decode()
+    nav = page[page.index('<nav class="nav">') : page.index("</nav>")]
+    for url, allowed in zip((cases, supervision, referrals), LISTS[persona], strict=True):
+        before = AccessLog.objects.filter(user=user, action=AccessAction.REFUSED).count()
+        response = client.get(url)
+        after = AccessLog.objects.filter(user=user, action=AccessAction.REFUSED).count()
+        assert (response.status_code, after - before) == ((200, 0) if allowed else (403, 1)), url
+    assert (f'href="{cases}"' in nav, f'href="{referrals}"' in nav) == (
+        LISTS[persona][0],
+        LISTS[persona][2],
+    )
+    if LISTS[persona][0]:
+        links_supervision = f'href="{supervision}"' in client.get(cases).content.decode()
+        assert links_supervision == LISTS[persona][1]

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tonle.cases.models import Case, GoalProgress
-from tonle.cases.tests.factories import GoalFactory, SessionTopicFactory
+from tonle.cases.models import Case, CaseKind, GoalProgress
+from tonle.cases.tests.factories import CaseFactory, GoalFactory, SessionTopicFactory
 
 
 def test_a_smart_woman_logs_a_counselling_contact_with_goal_progress(client, world, mentor_case):
@@ -58,3 +59,28 @@ def test_a_field_officer_opens_a_case_from_a_persons_page(client, world):
     )  # fmt: skip
     assert response.status_code == 302
     assert Case.objects.get().participant == world.woman_a
+
+
+@pytest.mark.parametrize("kind", [CaseKind.MENTORING, CaseKind.COUNSELLING])
+def test_a_smart_woman_logs_a_contact_on_the_open_case_she_holds_whatever_its_kind(
+    client, world, kind
+):
+    """The page shows the goals of the case the save then writes to: her mentoring or counselling case."""
+    case = CaseFactory(participant=world.mentee, project=world.project_a, worker=world.mentor,
+                       kind=kind, opened_on=dt.date(2023, 1, 10))  # fmt: skip
+    goal = GoalFactory(case=case, description="Open a savings account")
+    client.force_login(world.mentor)
+    page = client.get(reverse("cases-counselling"), {"participant": world.mentee.pk})
+    assert page.context["case"] == case and f"goal_{goal.pk}" in page.context["form"].fields
+
+    response = client.post(
+        reverse("cases-counselling"),
+        {"participant": world.mentee.pk, "date": timezone.localdate().isoformat(),
+         "duration_minutes": "30", f"goal_{goal.pk}": GoalProgress.IN_PROGRESS},
+    )  # fmt: skip
+
+    assert response.status_code == 302, response.context["form"].errors
+    goal.refresh_from_db()
+    assert goal.progress == GoalProgress.IN_PROGRESS
+    assert case.sessions.count() == 1
+    assert list(Case.objects.filter(participant=world.mentee)) == [case]  # no second case opened

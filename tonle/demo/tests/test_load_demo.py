@@ -1,11 +1,13 @@
 """The demo reproduces the closing report's figures; it loads only into an empty database."""
 
+import datetime as dt
 import io
 import json
 import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tonle.accounts.models import User
 from tonle.cases.models import Case
@@ -15,11 +17,13 @@ from tonle.groups.models import GroupMembership, SmartWomenGroup
 from tonle.outcomes.models import Milestone
 from tonle.people.models import Participant
 from tonle.programs.models import Attendance, Project
-from tonle.referrals.models import Referral, ServiceDelivery
+from tonle.referrals.models import Referral, ServiceDelivery, ServiceProvider
+from tonle.referrals.selectors import referrals_visible_to
 from tonle.reports.models import ReportTemplate
 from tonle.reports.rendering import report_render
 from tonle.results.reach import reach_total
 from tonle.transport.models import Trip
+from tonle.transport.selectors import contracts_for_trip
 
 
 @pytest.mark.django_db
@@ -38,7 +42,8 @@ def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
     )
     assert SmartWomenGroup.objects.filter(project=project).count() == 6
     districts = District.objects.filter(communes__villages__projects=project).distinct()
-    assert sorted(d.name_en for d in districts) == ["Angkor Thum", "Banteay Srei", "Prasat Bakong"]
+    # One spelling of Angkor Thom, in the tables as in the report's text.
+    assert sorted(d.name_en for d in districts) == ["Angkor Thom", "Banteay Srei", "Prasat Bakong"]
     assert project.communities.filter(commune__name_en="Bakong").exists()
     topics = set(project.activities.values_list("topic__code", flat=True))
     assert {"health-care", "gender-equity", "personal-development", "business"} <= topics
@@ -96,11 +101,37 @@ def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
     khmer = report_render(template=template, language="km", names=False)
     assert khmer.problems == [] and "២,៨១៤" in str(khmer.sections[0].html)
 
+    # The clinic account is Bakong's health centre, and it receives Bakong's referrals.
+    clinic = User.objects.get(username="clinic")
+    (centre,) = clinic.providers.all()
+    assert (centre.kind, centre.commune.name_en) == ("health_centre", "Bakong")
+    assert Referral.objects.filter(provider=centre).count() > 10
+    assert (
+        referrals_visible_to(user=clinic).count()
+        == Referral.objects.filter(provider=centre).count()
+    )
+    # The drivers' contracts run through the project and past today: a trip can be booked today.
+    officer = User.objects.get(username="officer")
+    assert contracts_for_trip(user=officer, on=dt.date(2022, 6, 1)).count() == 3
+    assert contracts_for_trip(user=officer, on=timezone.localdate()).count() == 3
+
     # Loaded again on purpose (--force), it changes nothing.
     call_command("load_demo", force=True, stdout=io.StringIO())
 
     assert (Participant.objects.count(), Attendance.objects.count()) == counts
     assert ReportTemplate.objects.filter(project=project).count() == 1
+
+    # A demo loaded by an earlier version is put right by --force: its clinic account read
+    # Leang Dai's referrals, its contracts ended with 2023, and its district was "Angkor Thum".
+    clinic.providers.set(
+        [ServiceProvider.objects.get(kind="health_centre", commune__name_en="Leang Dai")]
+    )
+    project.transport_contracts.update(ends_on=dt.date(2023, 12, 20))
+    District.objects.filter(code="1702").update(name_en="Angkor Thum")
+    call_command("load_demo", force=True, stdout=io.StringIO())
+    assert list(clinic.providers.all()) == [centre]
+    assert contracts_for_trip(user=officer, on=timezone.localdate()).count() == 3
+    assert District.objects.get(code="1702").name_en == "Angkor Thom"
 
     # Once the database holds data, `make run` (--if-empty) leaves it alone: an account
     # deleted by its administrator stays deleted (admin itself has records and is protected).

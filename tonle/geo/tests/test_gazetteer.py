@@ -3,7 +3,7 @@
 import pytest
 
 from tonle.geo.models import Commune, District, Province, Village
-from tonle.geo.services import gazetteer_load
+from tonle.geo.services import gazetteer_load, gazetteer_spellings_apply
 
 
 @pytest.mark.django_db
@@ -27,3 +27,16 @@ def test_the_project_districts_are_there_in_both_languages():
     assert (bakong.name_en, bakong.name_km) == ("Prasat Bakong", "ប្រាសាទបាគង")
     assert bakong.province == Province.objects.get(code="17")
     assert Commune.objects.get(code="170902").name_en == "Bakong"
+
+
+@pytest.mark.django_db
+def test_angkor_thom_is_spelt_one_way_when_loaded_and_when_already_there():
+    gazetteer_load()
+    district = District.objects.get(code="1702")
+    assert (district.name_en, district.name_km) == ("Angkor Thom", "អង្គរធំ")
+    District.objects.filter(code="1702").update(name_en="Angkor Thum")  # loaded before the fix
+
+    assert gazetteer_spellings_apply() == 1
+
+    assert District.objects.get(code="1702").name_en == "Angkor Thom"
+    assert not District.objects.filter(name_en="Angkor Thum").exists()

@@ -138,3 +138,22 @@ def test_unticking_from_the_list_removes_only_the_woman_whose_button_was_pressed
     assert response.status_code == 200
     assert list(activity.attendances.values_list("participant", flat=True)) == [world.mentee.pk]
     assert client.post(url, {"participant": "nobody"}).status_code == 404
+
+
+def test_registered_and_marked_present_is_said_on_the_activity_page_and_not_later(client, world):
+    """The register-her-here form is htmx: its message comes in its answer, out of band."""
+    activity = ActivityFactory(project=world.project_a)
+    client.force_login(world.officer_a)
+    data = {"name_latin": "Nov Malis", "birth_year": "1990", "village": world.village_a.pk,
+            "consent_given": "on"}  # fmt: skip
+
+    answer = client.post(
+        reverse("programs-attendance-register", args=[activity.pk]), data, **HTMX
+    ).content.decode()
+
+    region = answer[answer.index('<div id="messages"') :]
+    assert region.startswith('<div id="messages" role="status" hx-swap-oob="true">')
+    assert "Nov Malis is registered and marked present." in region
+    later = client.get(reverse("programs-activity", args=[activity.pk])).content.decode()
+    assert "registered and marked present" not in later
+    assert '<div id="messages" role="status">' in later  # the region the message swaps into

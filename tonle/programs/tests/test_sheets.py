@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tonle.collect.models import IncomingRow, RowStatus, Upload
 from tonle.collect.sheets import SheetError, sheet_read
+from tonle.geo.tests.factories import VillageFactory
 from tonle.people.models import Participant
 from tonle.programs.sheets import attendance_sheet_upload
 from tonle.programs.tests.factories import ActivityFactory
@@ -228,3 +229,48 @@ def test_the_same_new_woman_twice_on_a_sheet_is_registered_once(world):
     assert set(upload.rows.values_list("status", flat=True)) == {"applied"}
     assert Participant.objects.filter(name_latin="Heng Pov").count() == 1
     assert activity.attendances.count() == 1
+
+
+def test_an_unknown_village_is_refused_naming_the_row_the_field_and_the_projects_villages(world):
+    second = VillageFactory(commune=world.village_a.commune)
+    world.project_a.communities.add(second)
+    activity = ActivityFactory(project=world.project_a)
+    upload = attendance_sheet_upload(
+        by=world.officer_a, activity=activity, file_name="day1.csv",
+        data=_csv(world, "សុខ ណារី,Sok Nary,F,1990,{village},,yes", "ទេព ធីតា,Tep Thida,F,1985,Nowhere,,yes"),
+    )  # fmt: skip
+
+    error = upload.rows.get(number=3).errors["village"]
+
+    villages = ", ".join(sorted([world.village_a.name_en, second.name_en]))
+    assert error == (
+        f"Row 3, village: “Nowhere” is not one of this project's villages, which are: {villages}."
+    )
+
+
+def test_the_village_of_a_row_being_corrected_is_chosen_from_the_projects_villages(client, world):
+    activity = ActivityFactory(project=world.project_a)
+    upload = attendance_sheet_upload(
+        by=world.officer_a, activity=activity, file_name="day1.csv",
+        data=_csv(world, "ទេព ធីតា,Tep Thida,F,1985,Nowhere,,yes"),
+    )  # fmt: skip
+    row = upload.rows.get()
+    client.force_login(world.officer_a)
+
+    page = client.get(reverse("programs-sheet", args=[upload.pk]))
+
+    village = page.context["failed"][0]["form"].fields["village"]
+    assert [code for code, _label in village.choices] == ["", world.village_a.code]
+    html = page.content.decode()
+    assert f'<select name="row{row.pk}-village"' in html
+    assert ">Name in Khmer<" in html and ">Participant id<" in html  # labels begin with a capital
+    prefix = f"row{row.pk}-"
+    client.post(
+        reverse("programs-sheet-row", args=[upload.pk, row.pk]),
+        {prefix + "name_km": "ទេព ធីតា", prefix + "name_latin": "Tep Thida", prefix + "sex": "F",
+         prefix + "birth_year": "1985", prefix + "village": world.village_a.code,
+         prefix + "consent": "yes"},
+    )  # fmt: skip
+    row.refresh_from_db()
+    assert row.status == RowStatus.APPLIED
+    assert activity.attendances.get().participant.village == world.village_a

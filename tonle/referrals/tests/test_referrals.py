@@ -199,3 +199,9 @@ def test_a_referral_made_without_saying_what_to_share_shares_nothing_but_her_nam
         referral.share_reason,
     ]
     assert shared == [False, False, False, False]
+
+
+def test_a_providers_inbox_is_headed_with_the_name_of_the_provider(client, provider, referral):
+    client.force_login(provider.accounts.get())
+    page = client.get(reverse("referrals-list")).content.decode()
+    assert f"Referrals addressed to {provider.name_en}</h1>" in page
