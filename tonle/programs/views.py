@@ -16,6 +16,7 @@ from tonle.collect.models import RowStatus, Upload
 from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
 from tonle.lib.forms import add_service_errors
+from tonle.lib.paging import page_of
 from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
 from tonle.people.selectors import participant_get_for_user, participant_search
@@ -56,7 +57,7 @@ def activities(request: HttpRequest) -> HttpResponse:
         "programs/activities.html",
         {
             "today": list(activity_list(user=request.user, on=today)),
-            "recent": list(activity_list(user=request.user, text=text)[:100]),
+            "recent": page_of(request, activity_list(user=request.user, text=text)),
             "projects": projects_visible_to(user=request.user),
             "q": text,
         },

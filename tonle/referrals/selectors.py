@@ -12,10 +12,10 @@ from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import AccessAction, Role, User
 from tonle.accounts.services import access_log
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_visible_to
+from tonle.people.selectors import participants_named, participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
-from tonle.referrals.models import Referral, ReferralStep, ServiceDelivery
+from tonle.referrals.models import Referral, ReferralStep, ServiceDelivery, ServiceProvider
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
@@ -92,11 +92,28 @@ def shared_with_provider(*, referral: Referral) -> SharedReferral:
     )
 
 
-def referral_list(*, user: User, status: str = "") -> QuerySet[Referral]:
+def referral_list(
+    *, user: User, status: str = "", text: str = "", provider_id: int | None = None
+) -> QuerySet[Referral]:
+    """The user's referrals, newest first; `text` is part of the woman's name, in Khmer
+    script or Latin letters, matched as the people search matches it."""
     referrals = referrals_visible_to(user=user).select_related("participant__village", "provider")
     if status:
         referrals = referrals.filter(status=status)
-    return referrals
+    if provider_id:
+        referrals = referrals.filter(provider_id=provider_id)
+    if text.strip():
+        # Within the referrals' own scope: a provider finds the women referred to her.
+        named = participants_named(people=Participant.objects.all(), text=text)
+        referrals = referrals.filter(participant__in=named.values("pk"))
+    return referrals.order_by("-sent_on", "-id")
+
+
+def referral_providers(*, user: User) -> QuerySet[ServiceProvider]:
+    """The providers the user's referrals are addressed to: the choices of the list's filter."""
+    return ServiceProvider.objects.filter(
+        pk__in=referrals_visible_to(user=user).values("provider_id")
+    )
 
 
 def services_visible_to(*, user: User) -> QuerySet[ServiceDelivery]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.models import Role
 from tonle.lib.forms import error_text
+from tonle.lib.paging import page_of
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.forms import MoveForm, ReferralForm, ServiceForm
@@ -20,6 +21,7 @@ from tonle.referrals.models import ReferralStatus
 from tonle.referrals.selectors import (
     referral_get_for_user,
     referral_list,
+    referral_providers,
     referral_steps,
     shared_with_provider,
 )
@@ -31,13 +33,20 @@ from tonle.referrals.services import referral_make, referral_move, service_recor
 def referrals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReferralStatus.values else ""
+    text = request.GET.get("q", "").strip()
+    provider = request.GET.get("provider", "")
+    provider_id = int(provider) if provider.isdigit() else None
+    found = referral_list(user=request.user, status=status, text=text, provider_id=provider_id)
     return render(
         request,
         "referrals/list.html",
         {
-            "referrals": referral_list(user=request.user, status=status)[:200],
+            "referrals": page_of(request, found),
             "status": status,
             "statuses": ReferralStatus.choices,
+            "q": text,
+            "provider_id": provider_id,
+            "providers": referral_providers(user=request.user),
             "provider_view": request.user.role == Role.PROVIDER,
         },
     )

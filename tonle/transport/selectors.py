@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_visible_to
+from tonle.people.selectors import participants_named, participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 from tonle.transport.models import Driver, DriverPayment, Trip
@@ -39,6 +39,25 @@ def trips_visible_to(*, user: User) -> QuerySet[Trip]:
     if user.sees_every_project:
         return trips
     return trips.filter(contract__project__in=projects_visible_to(user=user).values("id"))
+
+
+def trip_list(
+    *, user: User, text: str = "", driver_id: int | None = None, month: dt.date | None = None
+) -> QuerySet[Trip]:
+    """The user's trips, newest first; `text` is part of the woman's name (Khmer or Latin, as
+    the people search matches it), `month` any day of the month wanted."""
+    trips = trips_visible_to(user=user)
+    if driver_id:
+        trips = trips.filter(driver_id=driver_id)
+    if month is not None:
+        first, following = _month_bounds(month)
+        trips = trips.filter(date__gte=first, date__lt=following)
+    if text.strip():
+        named = participants_named(people=Participant.objects.all(), text=text)
+        trips = trips.filter(participant__in=named.values("pk"))
+    return trips.select_related("participant", "driver", "from_village", "to_provider").order_by(
+        "-date", "-id"
+    )
 
 
 def driver_month(*, driver_id: int, month: dt.date, user: User) -> Statement:
