@@ -4,6 +4,8 @@ name in Khmer or Latin letters (as the people search finds her), filtered by sta
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tonle.accounts.models import Role
@@ -92,3 +94,14 @@ def test_a_provider_finds_by_name_only_the_referrals_addressed_to_her(client, wo
     response = client.get(reverse("referrals-list"), {"q": "ចាន់"})
     assert list(response.context["referrals"]) == [ours]
     assert 'name="provider"' not in response.content.decode()
+
+
+def test_a_page_of_referrals_costs_the_same_queries_however_many_there_are(client, world, provider):
+    client.force_login(world.officer_a)
+    _referrals(world, woman=world.woman_a, provider=provider, count=3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("referrals-list"), {"q": "sophea"})
+    _referrals(world, woman=world.woman_a, provider=provider, count=120, first_day=10)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("referrals-list"), {"q": "sophea", "page": "2"})
+    assert len(many) == len(few)

@@ -6,6 +6,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tonle.people.tests.factories import ParticipantFactory
@@ -87,3 +89,14 @@ def test_a_month_that_is_not_a_month_lists_every_trip(client, world, contract):
     client.force_login(world.officer_a)
     response = client.get(reverse("transport-trips"), {"month": "2023-13"})
     assert response.status_code == 200 and len(response.context["trips"]) == 1
+
+
+def test_a_page_of_trips_costs_the_same_queries_however_many_there_are(client, world, contract):
+    client.force_login(world.officer_a)
+    _trips(world, contract, woman=world.woman_a, dates=[dt.date(2023, 3, 2)] * 3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("transport-trips"))
+    _trips(world, contract, woman=world.woman_a, dates=[dt.date(2023, 4, 2)] * 120)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("transport-trips"), {"page": "2"})
+    assert len(many) == len(few)
