@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 
 PER_PAGE = 50
+_LARGEST_ID = 2**63 - 1  # a bigint; a larger number cannot be looked up (SQLite overflows)
 # Page numbers linked either side of the current one; the first and last are always linked.
 _AROUND = 2
 
@@ -76,3 +77,12 @@ def page_of(
     page.query = request.GET.copy()
     page.query.pop(param, None)
     return page
+
+
+def id_in_query(value: str | None) -> int | None:
+    """The id a list's filter asks for (?provider=12), or None when it is not one: a link
+    edited by hand never fails the page."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= _LARGEST_ID else None

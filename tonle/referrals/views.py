@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.models import Role
 from tonle.lib.forms import error_text
-from tonle.lib.paging import page_of
+from tonle.lib.paging import id_in_query, page_of
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.forms import MoveForm, ReferralForm, ServiceForm
@@ -34,8 +34,7 @@ def referrals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReferralStatus.values else ""
     text = request.GET.get("q", "").strip()
-    provider = request.GET.get("provider", "")
-    provider_id = int(provider) if provider.isdigit() else None
+    provider_id = id_in_query(request.GET.get("provider"))
     found = referral_list(user=request.user, status=status, text=text, provider_id=provider_id)
     return render(
         request,

@@ -17,7 +17,7 @@ from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.lib.forms import error_text
-from tonle.lib.paging import page_of
+from tonle.lib.paging import id_in_query, page_of
 from tonle.lib.spreadsheets import xlsx_response
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
@@ -74,8 +74,7 @@ def drivers(request: HttpRequest) -> HttpResponse:
 def trips(request: HttpRequest) -> HttpResponse:
     """Every trip the user may see, found by the woman's name, the driver or the month."""
     text = request.GET.get("q", "").strip()
-    driver = request.GET.get("driver", "")
-    driver_id = int(driver) if driver.isdigit() else None
+    driver_id = id_in_query(request.GET.get("driver"))
     month = request.GET.get("month", "")
     try:
         month_start = dt.date.fromisoformat(f"{month}-01") if month else None

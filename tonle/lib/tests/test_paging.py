@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from tonle.lib.paging import page_of
+from tonle.lib.paging import id_in_query, page_of
 
 ROWS = list(range(1, 1713))  # 1,712 rows, as the demo's referrals
 
@@ -90,17 +90,26 @@ def test_an_empty_list_shows_no_pager():
     assert render_to_string("includes/pager.html", {"page": page}).strip() == ""
 
 
+@pytest.mark.parametrize(
+    ("given", "wanted"),
+    [("12", 12), ("", None), (None, None), ("x", None), ("-3", None), ("0", None), ("១២", None),
+     ("9" * 25, None), (str(2**63 - 1), 2**63 - 1)],
+)  # fmt: skip
+def test_an_id_in_a_lists_filter_is_a_whole_number_the_database_can_hold(given, wanted):
+    assert id_in_query(given) == wanted
+
+
 # Each list, with the parameter its page is asked by and a filter its links must keep.
 LISTS = [
     ("home", "page", {}),
-    ("people-list", "page", {"q": "sok"}),
+    ("people-list", "page", {"q": "sok", "village": "9" * 25}),
     ("programs-activities", "page", {}),
     ("cases-list", "page", {"status": "closed"}),
     ("cases-supervision", "quiet", {"due": "2"}),
-    ("referrals-list", "page", {"status": "sent", "provider": "x"}),
+    ("referrals-list", "page", {"status": "sent", "provider": "9" * 25}),
     ("groups-list", "page", {}),
     ("transport-drivers", "page", {}),
-    ("transport-trips", "page", {"month": "2023-13"}),
+    ("transport-trips", "page", {"month": "2023-13", "driver": "9" * 25}),
     ("accounts-access-log", "page", {"action": "nonsense"}),
 ]
 
