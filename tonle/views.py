@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from tonle.accounts.models import Role
 from tonle.geo.models import Commune, District, Province, Village
+from tonle.lib.paging import page_of
 from tonle.programs.selectors import projects_visible_to
 
 
@@ -19,8 +20,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Straight to the dashboard of the user's project; a choice when she has several."""
     if request.user.role == Role.PROVIDER:
         return redirect("referrals-list")
-    projects = list(projects_visible_to(user=request.user).only("slug", "name_en", "name_km")[:50])
-    if len(projects) == 1:
+    projects = page_of(
+        request, projects_visible_to(user=request.user).only("slug", "name_en", "name_km")
+    )
+    if projects.paginator.count == 1:
         return redirect("results-dashboard", slug=projects[0].slug)
     return render(request, "home.html", {"projects": projects})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from tonle.accounts.forms import AccessLogFilter
 from tonle.accounts.models import AccessAction
 from tonle.accounts.selectors import access_log_entries
 from tonle.accounts.services import access_log
+from tonle.lib.paging import page_of
 from tonle.lib.spreadsheets import xlsx_response
 
 PAGE_SIZE = 100
@@ -44,11 +44,9 @@ def access_log_page(request: HttpRequest) -> HttpResponse:
             ),
             widths=[22, 16, 12, 24, 14, 60],
         )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, entries, per_page=PAGE_SIZE)
     return render(
         request,
         "accounts/access_log.html",
-        {"page": page, "form": form, "query": query.urlencode()},
+        {"page": page, "form": form, "query": page.query.urlencode()},
     )

@@ -15,7 +15,7 @@ from tonle.accounts.services import access_log
 from tonle.cases.models import Case, CaseNote, CaseStatus, Session
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_visible_to
+from tonle.people.selectors import participants_named, participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 
@@ -86,10 +86,9 @@ def case_list(*, user: User, text: str = "", status: str = CaseStatus.OPEN) -> Q
     cases = cases_visible_to(user=user).select_related("participant__village", "worker", "project")
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
-    if text:
-        cases = cases.filter(
-            Q(participant__name_latin__icontains=text) | Q(participant__name_km__icontains=text)
-        )
+    if text.strip():
+        named = participants_named(people=Participant.objects.all(), text=text)
+        cases = cases.filter(participant__in=named.values("pk"))
     return cases.order_by("-last_contact_on", "-id")
 
 

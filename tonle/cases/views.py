@@ -42,11 +42,12 @@ from tonle.cases.services import (
 )
 from tonle.cases.supervision import supervision_sections
 from tonle.lib.forms import add_service_errors, error_text
+from tonle.lib.paging import page_of
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 
-# The longest list a supervisor reads on one page; the total is always shown.
-SUPERVISION_ROWS = 200
+# Each list of the supervision page is read a page at a time, so both fit a phone.
+SUPERVISION_ROWS = 20
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -67,7 +68,7 @@ def cases(request: HttpRequest) -> HttpResponse:
         request,
         "cases/list.html",
         {
-            "cases": case_list(user=request.user, text=text, status=status)[:200],
+            "cases": page_of(request, case_list(user=request.user, text=text, status=status)),
             "status": status,
             "q": text,
         },
@@ -220,10 +221,10 @@ def supervision(request: HttpRequest) -> HttpResponse:
         request,
         "cases/supervision.html",
         {
-            "quiet": quiet[:SUPERVISION_ROWS],
-            "quiet_total": quiet.count(),
-            "due": due[:SUPERVISION_ROWS],
-            "due_total": due.count(),
+            "quiet": page_of(
+                request, quiet, per_page=SUPERVISION_ROWS, param="quiet", anchor="quiet"
+            ),
+            "due": page_of(request, due, per_page=SUPERVISION_ROWS, param="due", anchor="due"),
             "shown": SUPERVISION_ROWS,
             "sections": supervision_sections(user=request.user, rows=SUPERVISION_ROWS),
         },

@@ -53,6 +53,8 @@ def group_list(*, user: User) -> QuerySet[SmartWomenGroup]:
                 "memberships", filter=Q(memberships__in=memberships_current().values("pk"))
             ),
         )
+        # An annotated query drops the model's ordering; a list read by pages needs one.
+        .order_by("project", "village__code", "id")
     )
 
 

@@ -8,12 +8,14 @@ from django.views.decorators.http import require_GET
 
 from tonle.accounts.decorators import names_required
 from tonle.groups.selectors import group_get_for_user, group_list, group_members
+from tonle.lib.paging import page_of
 
 
 @require_GET
 @names_required
 def groups(request: HttpRequest) -> HttpResponse:
-    return render(request, "groups/list.html", {"groups": group_list(user=request.user)})
+    groups = page_of(request, group_list(user=request.user))
+    return render(request, "groups/list.html", {"groups": groups})
 
 
 @require_GET
@@ -23,5 +25,8 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(
         request,
         "groups/detail.html",
-        {"group": group, "memberships": group_members(group=group, user=request.user)},
+        {
+            "group": group,
+            "memberships": page_of(request, group_members(group=group, user=request.user)),
+        },
     )

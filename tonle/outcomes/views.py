@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.media import media_response
+from tonle.lib.paging import page_of
 from tonle.lib.suppression import suppressed, too_small
 from tonle.outcomes.forms import AssessmentForm, MilestoneForm, StoryForm
 from tonle.outcomes.models import LEADERSHIP, MilestoneKind, Story
@@ -114,7 +115,10 @@ def story_photo(request: HttpRequest, story_id: int) -> HttpResponse:
 def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     """Names for those who may see them; counts and averages only for donors."""
     project = project_get_for_user(user=request.user, slug=slug)
-    milestones = list(milestones_of(project=project, user=request.user))
+    milestones = page_of(
+        request, milestones_of(project=project, user=request.user), param="milestones",
+        anchor="milestones",
+    )  # fmt: skip
     counts = Counter(project.milestones.values_list("kind", flat=True))
     # The averages are the project's, whoever reads them; the list of names is the reader's.
     changes = assessment_changes(project=project)
@@ -145,7 +149,7 @@ def project_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
             "milestones": milestones,
             "counts": [(label, n) for _kind, label, n in rows],
             "leaders": leaders,
-            "changes": named,
+            "changes": page_of(request, named, param="changes", anchor="changes"),
             "assessed": assessed,
             "confidence_gain": sum(c.confidence_change for c in changes) / len(changes)
             if changes

@@ -74,23 +74,40 @@ def participant_get_for_user(*, user: User, participant_id: int) -> Participant:
 
 
 def participant_search(
-    *, user: User, text: str = "", village_id: int | None = None, limit: int = SEARCH_LIMIT
+    *,
+    user: User,
+    text: str = "",
+    village_id: int | None = None,
+    limit: int | None = SEARCH_LIMIT,
 ) -> QuerySet[Participant]:
-    """People whose Khmer or Latin name contains the text, or whose phone does."""
+    """People whose Khmer or Latin name contains the text, or whose phone does (all of them
+    when `limit` is None, for a list read a page at a time)."""
     people = participants_visible_to(user=user)
     if village_id:
         people = people.filter(village_id=village_id)
     plain = from_khmer_digits((text or "").strip())
-    if has_khmer(plain):
-        people = _matching(people, "name_km_key", khmer_key(plain))
-    elif _PHONE_LIKE.fullmatch(plain):
+    if not has_khmer(plain) and _PHONE_LIKE.fullmatch(plain):
         people = _matching(people, "phone_key", phone_key(plain))
     elif plain:
-        key = latin_key(plain)
-        if not key:
-            return people.none()
-        people = _matching(people, "name_latin_key", key)
-    return people.select_related("village")[:limit]
+        people = participants_named(people=people, text=plain)
+    people = people.select_related("village")
+    return people if limit is None else people[:limit]
+
+
+def participants_named(*, people: QuerySet[Participant], text: str) -> QuerySet[Participant]:
+    """Those of `people` whose name contains the text, in Khmer script or in Latin letters,
+    matched on the same keys as the people search (spacing, case and accents aside).
+
+    Records of a woman (referrals, cases, trips) search by her name through this, as
+    `participant__in=participants_named(...).values("pk")`, inside their own scope.
+    """
+    plain = from_khmer_digits((text or "").strip())
+    if not plain:
+        return people
+    if has_khmer(plain):
+        return _matching(people, "name_km_key", khmer_key(plain))
+    key = latin_key(plain)
+    return _matching(people, "name_latin_key", key) if key else people.none()
 
 
 def _matching(people: QuerySet[Participant], field: str, part: str) -> QuerySet[Participant]:

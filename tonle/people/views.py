@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tonle.accounts.decorators import editor_required, names_required
+from tonle.lib.paging import id_in_query, page_of
 from tonle.people.forms import ParticipantForm, consent_missing_message
 from tonle.people.history import participant_changes
 from tonle.people.selectors import participant_get_for_user, participant_search, villages_in_scope
@@ -19,17 +20,13 @@ from tonle.people.services import (
 from tonle.people.timeline import participant_timeline
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @require_GET
 @names_required
 def people_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
-    village_id = _int_or_none(request.GET.get("village"))
-    people = list(participant_search(user=request.user, text=text, village_id=village_id))
-    context = {"people": people, "q": text, "village_id": village_id}
+    village_id = id_in_query(request.GET.get("village"))
+    people = participant_search(user=request.user, text=text, village_id=village_id, limit=None)
+    context = {"people": page_of(request, people), "q": text, "village_id": village_id}
     if request.htmx:
         return render(request, "people/_results.html", context)
     context["villages"] = villages_in_scope(user=request.user).select_related("commune")

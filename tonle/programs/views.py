@@ -18,6 +18,7 @@ from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
 from tonle.geo.models import Village
 from tonle.lib.forms import add_service_errors
+from tonle.lib.paging import page_of
 from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
@@ -60,7 +61,7 @@ def activities(request: HttpRequest) -> HttpResponse:
         "programs/activities.html",
         {
             "today": list(activity_list(user=request.user, on=today)),
-            "recent": list(activity_list(user=request.user, text=text)[:100]),
+            "recent": page_of(request, activity_list(user=request.user, text=text)),
             "projects": projects_visible_to(user=request.user),
             "q": text,
         },

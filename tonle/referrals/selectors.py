@@ -17,7 +17,7 @@ from tonle.accounts.services import access_log
 from tonle.cases.supervision import SupervisionSection
 from tonle.lib.expressions import DaysBetween
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_visible_to
+from tonle.people.selectors import participants_named, participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.models import Project
 from tonle.programs.selectors import projects_visible_to
@@ -165,8 +165,16 @@ def referrals_with_standing(
 
 
 def referral_list(
-    *, user: User, status: str = "", overdue: bool = False, today: dt.date | None = None
+    *,
+    user: User,
+    status: str = "",
+    text: str = "",
+    provider_id: int | None = None,
+    overdue: bool = False,
+    today: dt.date | None = None,
 ) -> QuerySet[Referral]:
+    """The user's referrals with where each stands, newest first; `text` is part of the
+    woman's name, in Khmer script or Latin letters, matched as the people search matches it."""
     referrals = referrals_with_standing(
         referrals=referrals_visible_to(user=user).select_related(
             "participant__village", "provider"
@@ -175,9 +183,22 @@ def referral_list(
     )
     if status:
         referrals = referrals.filter(status=status)
+    if provider_id:
+        referrals = referrals.filter(provider_id=provider_id)
     if overdue:
         referrals = referrals.filter(standing__in=OVERDUE)
-    return referrals
+    if text.strip():
+        # Within the referrals' own scope: a provider finds the women referred to her.
+        named = participants_named(people=Participant.objects.all(), text=text)
+        referrals = referrals.filter(participant__in=named.values("pk"))
+    return referrals.order_by("-sent_on", "-id")
+
+
+def referral_providers(*, user: User) -> QuerySet[ServiceProvider]:
+    """The providers the user's referrals are addressed to: the choices of the list's filter."""
+    return ServiceProvider.objects.filter(
+        pk__in=referrals_visible_to(user=user).values("provider_id")
+    )
 
 
 def referrals_overdue(*, user: User, today: dt.date | None = None) -> QuerySet[Referral]:

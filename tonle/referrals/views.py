@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tonle.accounts.decorators import editor_required, referrals_required
 from tonle.accounts.models import Role
 from tonle.lib.forms import error_text
+from tonle.lib.paging import id_in_query, page_of
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 from tonle.referrals.forms import MoveForm, ReferralForm, ServiceForm
@@ -21,6 +22,7 @@ from tonle.referrals.selectors import (
     providers_of,
     referral_get_for_user,
     referral_list,
+    referral_providers,
     referral_steps,
     shared_with_provider,
 )
@@ -33,16 +35,24 @@ def referrals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ReferralStatus.values else ""
     overdue = request.GET.get("overdue") == "1"
+    text = request.GET.get("q", "").strip()
+    provider_id = id_in_query(request.GET.get("provider"))
+    found = referral_list(
+        user=request.user, status=status, text=text, provider_id=provider_id, overdue=overdue
+    )
     return render(
         request,
         "referrals/list.html",
         {
-            "referrals": referral_list(user=request.user, status=status, overdue=overdue)[:200],
+            "referrals": page_of(request, found),
             "status": status,
             "overdue": overdue,
             "statuses": ReferralStatus.choices,
+            "q": text,
+            "provider_id": provider_id,
+            "providers": referral_providers(user=request.user),
             "provider_view": request.user.role == Role.PROVIDER,
-            "providers": providers_of(user=request.user),
+            "own_providers": providers_of(user=request.user),
         },
     )
 

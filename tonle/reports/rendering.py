@@ -118,6 +118,7 @@ class RenderedSection:
     photo_url: str = ""  # the view that serves it to those who may see the report
     photo_name: str = ""  # the file in storage, for the PDF
     section_id: int | None = None
+    page: Any = None  # on the web page, the annex's rows one page at a time (lib.paging)
 
     def frozen(self) -> dict[str, Any]:
         return {"kind": self.kind, "heading": self.heading, "html": str(self.html),

@@ -17,13 +17,21 @@ from pyroaring import BitMap
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.media import media_response
 from tonle.lib.forms import error_text
+from tonle.lib.paging import page_of
 from tonle.lib.spreadsheets import csv_response, xlsx_download
 from tonle.lib.uploads import too_large_marked
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_get_for_user, projects_visible_to
 from tonle.reports.forms import IssueForm, ReleaseForm, SectionFormSet
 from tonle.reports.iati import iati_activity_file
-from tonle.reports.models import IssuedReport, RenderJob, RenderStatus, ReportTemplate, Section
+from tonle.reports.models import (
+    IssuedReport,
+    RenderJob,
+    RenderStatus,
+    ReportTemplate,
+    Section,
+    SectionKind,
+)
 from tonle.reports.rendering import RenderedReport, period_text, report_render
 from tonle.reports.services import (
     LANGUAGES,
@@ -39,6 +47,21 @@ from tonle.reports.tasks import render_pdf
 from tonle.results.indicators import DIMENSIONS
 from tonle.results.labels import labelled_split
 from tonle.results.views import people_page
+
+# An annex on the web page is read this many rows at a time; the PDF and the spreadsheet
+# keep every row.
+ANNEX_ROWS = 100
+_PAGED_ANNEXES = {SectionKind.ACTIVITIES, SectionKind.PEOPLE}
+
+
+def _annexes_paged(request: HttpRequest, report: RenderedReport) -> RenderedReport:
+    """The report for the web page: each annex a page at a time, its own pager in its section."""
+    for number, part in enumerate(report.sections, start=1):
+        if part.kind in _PAGED_ANNEXES and part.rows:
+            part.page = page_of(request, part.rows, per_page=ANNEX_ROWS,
+                                param=f"annex{number}", anchor=f"section-{number}")  # fmt: skip
+            part.rows = part.page.object_list
+    return report
 
 
 def _template(request: HttpRequest, slug: str, report: str) -> ReportTemplate:
@@ -89,7 +112,7 @@ def report_page(request: HttpRequest, slug: str, report: str) -> HttpResponse:
         {
             "project": template.project,
             "template": template,
-            "report": rendered,
+            "report": _annexes_paged(request, rendered),
             "period": period_text(template.starts_on, template.ends_on),
             "show_problems": request.user.is_manager,
             "languages": LANGUAGES,
@@ -188,8 +211,11 @@ def issued_page(request: HttpRequest, pk: int) -> HttpResponse:
             "project": template.project,
             "template": template,
             "issued": issued,
-            "report": issued_render(
-                issued=issued, language=_language(request), names=request.user.may_see_names
+            "report": _annexes_paged(
+                request,
+                issued_render(
+                    issued=issued, language=_language(request), names=request.user.may_see_names
+                ),
             ),
             "period": period_text(issued.starts_on, issued.ends_on),
             "languages": LANGUAGES,

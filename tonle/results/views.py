@@ -8,7 +8,6 @@ from dataclasses import asdict, replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
+from tonle.lib.paging import page_of
 from tonle.lib.spreadsheets import csv_response, xlsx_response
 from tonle.lib.suppression import too_small
 from tonle.people.models import Participant
@@ -136,7 +136,7 @@ def people_page(
         ids &= BitMap(participants_visible_to(user=request.user).values_list("id", flat=True))
     access_log(user=request.user, action=AccessAction.READ, record_type="people-list",
                record_id=project.slug, path=request.get_full_path())  # fmt: skip
-    page = Paginator(_PeopleByIds(ids), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, _PeopleByIds(ids), per_page=PAGE_SIZE)
     return render(
         request,
         "results/people.html",

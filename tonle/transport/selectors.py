@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_visible_to
+from tonle.people.selectors import participants_named, participants_visible_to
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 from tonle.transport.models import Contract, Driver, DriverPayment, Trip
@@ -51,6 +51,25 @@ def contracts_for_trip(*, user: User, on: dt.date) -> QuerySet[Contract]:
         )
         .select_related("driver")
         .order_by("driver__name", "-starts_on")
+    )
+
+
+def trip_list(
+    *, user: User, text: str = "", driver_id: int | None = None, month: dt.date | None = None
+) -> QuerySet[Trip]:
+    """The user's trips, newest first; `text` is part of the woman's name (Khmer or Latin, as
+    the people search matches it), `month` any day of the month wanted."""
+    trips = trips_visible_to(user=user)
+    if driver_id:
+        trips = trips.filter(driver_id=driver_id)
+    if month is not None:
+        first, following = _month_bounds(month)
+        trips = trips.filter(date__gte=first, date__lt=following)
+    if text.strip():
+        named = participants_named(people=Participant.objects.all(), text=text)
+        trips = trips.filter(participant__in=named.values("pk"))
+    return trips.select_related("participant", "driver", "from_village", "to_provider").order_by(
+        "-date", "-id"
     )
 
 

@@ -17,6 +17,7 @@ from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.lib.forms import error_text
+from tonle.lib.paging import id_in_query, page_of
 from tonle.lib.spreadsheets import xlsx_response
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
@@ -30,6 +31,7 @@ from tonle.transport.selectors import (
     driver_month,
     driver_months,
     drivers_visible_to,
+    trip_list,
 )
 from tonle.transport.services import payment_approve, payment_mark_paid, trip_record
 
@@ -74,6 +76,26 @@ def drivers(request: HttpRequest) -> HttpResponse:
         for d in drivers_visible_to(user=request.user)
     ]
     return render(request, "transport/drivers.html", {"rows": rows})
+
+
+@require_GET
+@editor_required
+def trips(request: HttpRequest) -> HttpResponse:
+    """Every trip the user may see, found by the woman's name, the driver or the month."""
+    text = request.GET.get("q", "").strip()
+    driver_id = id_in_query(request.GET.get("driver"))
+    month = request.GET.get("month", "")
+    try:
+        month_start = dt.date.fromisoformat(f"{month}-01") if month else None
+    except ValueError:
+        month, month_start = "", None
+    found = trip_list(user=request.user, text=text, driver_id=driver_id, month=month_start)
+    return render(
+        request,
+        "transport/trips.html",
+        {"trips": page_of(request, found), "q": text, "driver_id": driver_id, "month": month,
+         "drivers": drivers_visible_to(user=request.user)},
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,7 +155,7 @@ def statement(request: HttpRequest, driver_id: int, month: str) -> HttpResponse:
         request,
         "transport/statement.html",
         {"driver": driver, "statement": result, "month": month, "paid_form": PaidForm(),
-         "may_approve": _may_approve(request)},
+         "may_approve": _may_approve(request), "trips": page_of(request, result.trips, per_page=100)},
     )  # fmt: skip
 
 

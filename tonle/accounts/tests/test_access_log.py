@@ -73,3 +73,20 @@ def test_administrators_filter_the_log_by_user_record_and_date_and_export_it(cli
     assert AccessLog.objects.filter(
         user=world.admin, action=AccessAction.EXPORT, record_type="access-log"
     ).exists()
+
+
+def test_the_pages_of_a_filtered_log_keep_the_filters_and_reach_the_oldest_entry(client, world):
+    AccessLog.objects.bulk_create(
+        AccessLog(user=world.donor, action=AccessAction.REFUSED, record_type="participant",
+                  record_id=str(n), at=dt.datetime(2023, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n))
+        for n in range(1234)
+    )  # fmt: skip
+    client.force_login(world.admin)
+    client.cookies["django_language"] = "km"
+    query = {"username": "donor", "action": "refused"}
+    first = client.get(reverse("accounts-access-log"), query)
+    html = first.content.decode()
+    assert "?username=donor&amp;action=refused&amp;page=13" in html  # the last, never "១៣"
+    last = client.get(reverse("accounts-access-log"), {**query, "page": "13"})
+    assert [e.record_id for e in last.context["page"]][-1] == "0"
+    assert "បង្ហាញ ១,២០១–១,២៣៤ ក្នុងចំណោម ១,២៣៤" in last.content.decode()

@@ -88,7 +88,7 @@ def test_donors_see_outcome_counts_but_no_names(client, world):
     assert page.context["leaders"] is None
     assert page.context["counts"] == []
     assert (page.context["assessed"], page.context["confidence_gain"]) == (None, None)
-    assert page.context["changes"] == []
+    assert list(page.context["changes"]) == []
     assert "Chan Sophea" not in page.content.decode()
 
 
