@@ -7,17 +7,22 @@ person can look at the whole day afterwards.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tonle.accounts.models import Role
 from tonle.accounts.tests.factories import UserFactory
+from tonle.cases.models import Case, CaseKind, GoalProgress
+from tonle.cases.tests.factories import CaseFactory, GoalFactory, SessionTopicFactory
+from tonle.groups.tests.factories import GroupMembershipFactory
 from tonle.lib.testing.browser import log_in
 from tonle.people.models import Participant
 from tonle.people.tests.factories import ParticipantFactory
@@ -174,7 +179,7 @@ def test_an_officer_registers_attends_refers_books_the_trip_and_sees_the_referra
     page.locator("input[name=distance_km]").fill("8")
     shots(page, "officer-4-trip")
     page.locator("main form button.primary").click()
-    expect(page.locator("#messages, main")).to_contain_text("The trip is booked")
+    expect(page.locator("#messages")).to_contain_text("The trip is booked")
     assert referral.trips.get().contract.driver.name == "Sok Vannak"
 
     for status in (ReferralStatus.RECEIVED, ReferralStatus.GIVEN):
@@ -183,3 +188,101 @@ def test_an_officer_registers_attends_refers_books_the_trip_and_sees_the_referra
     row = page.locator("main li, main tr", has_text="Mao Chanthou")
     expect(row).to_contain_text(str(ReferralStatus.GIVEN.label))
     shots(page, "officer-5-referral-back")
+
+
+def test_a_smart_woman_logs_a_contact_on_a_mentoring_and_on_a_counselling_case_in_khmer(
+    live_server, world, phone: Callable[..., Page], shots
+):
+    """Her mentee has a mentoring case; another woman of her group, a counselling case."""
+    other = GroupMembershipFactory(group=world.group_a).participant
+    topic = SessionTopicFactory()
+    cases = {
+        CaseKind.MENTORING: CaseFactory(participant=world.mentee, project=world.project_a,
+                                        worker=world.mentor, kind=CaseKind.MENTORING),
+        CaseKind.COUNSELLING: CaseFactory(participant=other, project=world.project_a,
+                                          worker=world.mentor, kind=CaseKind.COUNSELLING),
+    }  # fmt: skip
+    goals = {kind: GoalFactory(case=case, description=f"ទៅជួបមេភូមិ {kind}")
+             for kind, case in cases.items()}  # fmt: skip
+
+    page = phone()
+    log_in(page, live_server.url, "mentor")
+    for kind, case in cases.items():
+        page.goto(live_server.url + reverse("cases-counselling"))
+        page.locator("select[name=participant]").select_option(str(case.participant_id))
+        goal = page.locator(f"select[name=goal_{goals[kind].pk}]")
+        expect(goal).to_be_visible()  # choosing her reloads the form with her case's goals
+        goal.select_option(GoalProgress.ACHIEVED)
+        page.locator("input[name=topics]").first.check()
+        page.locator("input[name=duration_minutes]").fill("40")
+        shots(page, f"mentor-1-{kind}")
+        page.locator("#counselling-form button.primary").click()
+        expect(page.locator("main")).to_contain_text("ត្រូវបានកត់ត្រា")
+        shots(page, f"mentor-2-{kind}-saved")
+        session = case.sessions.get()
+        assert list(session.topics.all()) == [topic]
+        goals[kind].refresh_from_db()
+        assert goals[kind].progress == GoalProgress.ACHIEVED
+    assert not Case.objects.exclude(pk__in=[c.pk for c in cases.values()]).exists()
+
+
+def test_a_manager_builds_an_indicator_fixes_a_section_makes_the_pdf_and_issues_the_report(
+    live_server, world, phone: Callable[..., Page], shots, settings, tmp_path
+):
+    """In English: the closing report of project A, from a new indicator to the issued copy."""
+    settings.MEDIA_ROOT = tmp_path
+    activity = ActivityFactory(project=world.project_a, date=dt.date(2023, 5, 10))
+    for woman in ParticipantFactory.create_batch(6, village=world.village_a):
+        Attendance.objects.create(activity=activity, participant=woman)
+    template = ReportTemplateFactory(project=world.project_a, slug="closing")
+    SectionFactory(template=template, heading_en="Reach", heading_km="ការឈានដល់",
+                   body_en="We engaged {{ engaged }} women.",
+                   body_km="យើងបានចូលរួមជាមួយស្ត្រី {{ engagd }} នាក់។")  # fmt: skip
+
+    page = phone(locale="en")
+    log_in(page, live_server.url, "manager")
+    page.goto(live_server.url + reverse("results-framework", args=["project-a"]))
+    page.get_by_role("link", name="New indicator").click()
+    page.locator("input[name=name_en]").fill("Women engaged")
+    page.locator("input[name=name_km]").press_sequentially("ស្ត្រីបានចូលរួម")
+    page.locator("input[name=code]").fill("engaged")
+    page.locator("select[name=level]").select_option("outcome")
+    page.locator("select[name=measure]").select_option("people_attending")
+    page.locator("input[name=target]").fill("10")
+    shots(page, "manager-1-indicator")
+    page.locator("#indicator-form button[name=save]").click()
+    expect(page.locator('[data-figure="engaged:total"]').first).to_contain_text("6")
+    shots(page, "manager-2-framework")
+
+    page.goto(live_server.url + reverse("reports-edit", args=["project-a", "closing"]))
+    section = page.locator("#section-form-1")
+    expect(section.locator("ul.problems")).to_contain_text("engagd")
+    section.locator("textarea[name$=body_km]").fill("យើងបានចូលរួមជាមួយស្ត្រី {{ engaged }} នាក់។")
+    shots(page, "manager-3-section")
+    page.locator("button.primary").first.click()
+    expect(page.locator("ul.problems")).to_have_count(0)
+
+    page.goto(live_server.url + reverse("reports-page", args=["project-a", "closing"]))
+    expect(page.locator(".problems-summary")).to_have_count(0)
+    expect(page.locator("article.report")).to_contain_text("We engaged 6 women.")
+    page.locator("button[name=lang][value=en]").click()
+    expect(page.locator("#render-job progress")).to_be_visible()
+    # The worker that `make run` starts beside the web server, run here once.
+    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(),
+                 stderr=io.StringIO())  # fmt: skip
+    expect(page.locator("#render-job")).to_have_attribute("data-status", "done")
+    shots(page, "manager-4-pdf")
+    with page.expect_download() as download:
+        page.locator("[data-download]").click()
+    assert download.value.suggested_filename == "closing-draft-en.pdf"
+    download.value.save_as(tmp_path / "draft.pdf")
+    assert (tmp_path / "draft.pdf").read_bytes()[:4] == b"%PDF"
+
+    page.goto(live_server.url + reverse("reports-page", args=["project-a", "closing"]))
+    page.locator("input[name=confirm]").check()
+    page.get_by_role("button", name="Issue this report (freeze its figures)").click()
+    expect(page.locator("[data-issued]")).to_be_visible()
+    expect(page.locator("article.report")).to_contain_text("We engaged 6 women.")
+    shots(page, "manager-5-issued")
+    issued = template.issued.get()
+    assert issued.issued_by == world.manager
