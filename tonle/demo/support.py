@@ -53,6 +53,7 @@ from tonle.transport.models import Contract, Driver, FareRule, Trip
 SEED = 20240315
 COACHED = 2530  # "over 2,500 individuals"
 SERVED = 2640  # "over 2,600 women"
+OPEN_REFERRALS = 12
 START, END = dt.date(2022, 2, 1), dt.date(2023, 12, 20)
 CLINIC_COMMUNE = "170902"  # Bakong, in Prasat Bakong district
 
@@ -282,6 +283,33 @@ def _services(rng, project, women, officer, admin) -> None:
     bulk_create_with_history(trips, Trip, batch_size=2000, default_user=admin)
     got_id = [w.pk for w, kind, *_rest in deliveries if kind == ServiceKind.NATIONAL_ID]
     Participant.objects.filter(pk__in=got_id).update(has_national_id=True)
+    _referrals_left_open(project, women, officer, admin)
+
+
+def _referrals_left_open(project, women, officer, admin) -> None:
+    """The last referrals to Bakong's health centre, never followed up: the clinic has some to
+    receive and resolve, and the officer's lists and the dashboard show them overdue."""
+    rng = random.Random("referrals left open")  # its own, so the rest of the demo is unchanged
+    centre = ServiceProvider.objects.get(
+        kind=ProviderKind.HEALTH_CENTRE, commune__code=CLINIC_COMMUNE
+    )
+    in_bakong = [w for w in women if w.village.commune_id == centre.commune_id]
+    referrals = [
+        Referral(participant=woman, project=project, provider=centre, service=ServiceKind.HEALTH_VISIT,
+                 reason="Pain and fever; asked to see the midwife", consent_given=True,
+                 consent_date=sent, sent_on=sent, share_village=True, referred_by=officer,
+                 status=ReferralStatus.RECEIVED if received else ReferralStatus.SENT)
+        for number, woman in enumerate(rng.sample(in_bakong, OPEN_REFERRALS))
+        for received in [number < OPEN_REFERRALS // 2]
+        for sent in [END - dt.timedelta(days=rng.randint(0, 40))]
+    ]  # fmt: skip
+    referrals = bulk_create_with_history(referrals, Referral, default_user=admin)
+    steps = [ReferralStep(referral=r, status=ReferralStatus.SENT, on=r.sent_on, by=officer)
+             for r in referrals]  # fmt: skip
+    steps += [ReferralStep(referral=r, status=ReferralStatus.RECEIVED, by=officer,
+                           on=r.sent_on + dt.timedelta(days=2))
+              for r in referrals if r.status == ReferralStatus.RECEIVED]  # fmt: skip
+    ReferralStep.objects.bulk_create(steps)
 
 
 def _outcomes(rng, project, women, officer) -> None:

@@ -12,13 +12,14 @@ from django.utils import timezone
 from tonle.accounts.models import User
 from tonle.cases.models import Case
 from tonle.demo.management.commands.load_demo import NOT_LOADED
+from tonle.demo.support import OPEN_REFERRALS
 from tonle.geo.models import District
 from tonle.groups.models import GroupMembership, SmartWomenGroup
 from tonle.outcomes.models import Milestone
 from tonle.people.models import Participant
 from tonle.programs.models import Attendance, Project
 from tonle.referrals.models import Referral, ServiceDelivery, ServiceProvider
-from tonle.referrals.selectors import referrals_visible_to
+from tonle.referrals.selectors import referral_counts, referrals_visible_to
 from tonle.reports.models import ReportTemplate
 from tonle.reports.rendering import report_render
 from tonle.results.reach import reach_total
@@ -110,6 +111,11 @@ def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
         referrals_visible_to(user=clinic).count()
         == Referral.objects.filter(provider=centre).count()
     )
+    # Its last referrals were never followed up: some wait to be received, some to be resolved,
+    # and the project's counts show them overdue.
+    waiting = referrals_visible_to(user=clinic).filter(status__in=["sent", "received"])
+    assert set(waiting.values_list("status", flat=True)) == {"sent", "received"}
+    assert referral_counts(project=project).overdue == waiting.count() == OPEN_REFERRALS
     # The drivers' contracts run through the project and past today: a trip can be booked today.
     officer = User.objects.get(username="officer")
     assert contracts_for_trip(user=officer, on=dt.date(2022, 6, 1)).count() == 3
