@@ -2,251 +2,24 @@
 
 The crawl walks the URL resolver, so a new page is visited without anyone listing it. Its
 ids come from a world holding records inside and outside each persona's scope, plus an id
-that exists nowhere; a new kind of id in a URL fails the test until it is given values here.
-Which women each persona may see is written out by hand below, not asked of the code.
+that exists nowhere (tonle/lib/testing/crawl.py); a new kind of id in a URL fails the test
+until it is given values there. Which women each persona may see is written out by hand
+there, not asked of the code.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import itertools
 import re
-from dataclasses import dataclass
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RoutePattern
-from PIL import Image
 
-from tonle.accounts.models import AccessAction, AccessLog, Role
-from tonle.accounts.tests.factories import UserFactory
-from tonle.cases.models import CaseKind
-from tonle.cases.services import case_open, note_add
-from tonle.collect.models import Upload
-from tonle.groups.tests.factories import GroupMembershipFactory
-from tonle.outcomes.services import milestone_record, story_write
+from tonle.accounts.models import AccessAction, AccessLog
+from tonle.lib.testing.crawl import MISSING, PERSONAS, site_urls
 from tonle.people.models import Participant
-from tonle.people.tests.factories import ParticipantFactory
-from tonle.programs.models import Attendance
-from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_upload
-from tonle.programs.tests.factories import ActivityFactory
-from tonle.referrals.models import ServiceKind
-from tonle.referrals.services import referral_make, referral_move
-from tonle.referrals.tests.factories import ServiceProviderFactory
-from tonle.reports.models import RenderJob
-from tonle.reports.services import report_issue
-from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
-from tonle.results.services import indicator_save, period_lock
-from tonle.transport.services import trip_record
-from tonle.transport.tests.factories import ContractFactory, DriverFactory
 
-MISSING = 987654
 _CSRF = re.compile(r'(?<=CSRFToken": ")[^"]+|(?<=name="csrfmiddlewaretoken" value=")[^"]+')
-PERSONAS = ["admin", "manager", "officer", "mentor", "former_mentor", "donor", "clinic"]
-# Apps whose pages are not Tonle's own records (the admin site has its own staff-only guard).
-SKIPPED_PREFIXES = ("admin/", "i18n/", "accounts/login/", "accounts/logout/")
-
-
-@dataclass
-class Crawl:
-    users: dict
-    visible: dict[str, set[int]]  # persona -> ids of the women she may see by name
-    values: dict[str, list[str]]  # URL kwarg -> values to try
-    by_name: dict[str, dict[str, list[str]]]  # URL name -> kwarg -> values, where a kind is shared
-
-
-def _name_everyone_apart() -> None:
-    """Names no other name contains, so finding one on a page means that woman is there."""
-    for person in Participant.objects.all():
-        person.name_latin = f"Crawlname{person.pk:05d}x"
-        person.name_km = f"នាម{person.pk:05d}ក"
-        person.save(update_fields=["name_latin", "name_km"])
-
-
-@pytest.fixture
-def crawl(world, settings, tmp_path) -> Crawl:
-    settings.MEDIA_ROOT = tmp_path
-    w = world
-    users = {"admin": w.admin, "manager": w.manager, "officer": w.officer_a, "mentor": w.mentor,
-             "donor": w.donor}  # fmt: skip
-    # A Smart Woman whose membership of group A ended: she sees nobody any more.
-    former = GroupMembershipFactory(group=w.group_a, ended_on=dt.date(2023, 6, 30))
-    users["former_mentor"] = UserFactory(username="former_mentor", role=Role.SMART_WOMAN)
-    former.participant.account = users["former_mentor"]
-    former.participant.save()
-    w.project_a.memberships.create(user=users["former_mentor"])
-    clinic = ServiceProviderFactory()
-    users["clinic"] = UserFactory(username="clinic", role=Role.PROVIDER)
-    clinic.accounts.add(users["clinic"])
-    other_clinic = ServiceProviderFactory()
-
-    # Project A: woman_a (not in the group), the mentee; a woman the mentor holds a case for
-    # outside her group; project B: woman_b.
-    case_woman = ParticipantFactory(village=w.village_a)
-    for woman in (w.woman_a, w.mentee, case_woman):
-        Attendance.objects.create(
-            activity=ActivityFactory(project=w.project_a, date=dt.date(2023, 3, 15)),
-            participant=woman,
-        )
-    activity_b = ActivityFactory(project=w.project_b, date=dt.date(2023, 3, 15))
-    Attendance.objects.create(activity=activity_b, participant=w.woman_b)
-    activity_a = w.project_a.activities.first()
-    officer_b = w.officer_b
-    cases = [
-        case_open(by=w.officer_a, participant=case_woman, project=w.project_a, kind=CaseKind.COUNSELLING,
-                  worker=w.mentor, opened_on=dt.date(2023, 2, 1), consent_given=True),
-        case_open(by=w.officer_a, participant=w.woman_a, project=w.project_a, kind=CaseKind.COACHING,
-                  worker=w.officer_a, opened_on=dt.date(2023, 2, 1), consent_given=True),
-        case_open(by=officer_b, participant=w.woman_b, project=w.project_b, kind=CaseKind.COACHING,
-                  worker=officer_b, opened_on=dt.date(2023, 2, 1), consent_given=True),
-    ]  # fmt: skip
-    for case in cases:
-        note_add(by=case.worker, case=case, text="A note only her worker reads.")
-    referrals = [
-        referral_make(by=w.officer_a, participant=w.woman_a, project=w.project_a, provider=clinic,
-                      service=ServiceKind.HEALTH_VISIT, reason="Check-up", consent_given=True,
-                      sent_on=dt.date(2023, 4, 1)),
-        referral_make(by=w.officer_a, participant=w.mentee, project=w.project_a, provider=other_clinic,
-                      service=ServiceKind.HEALTH_VISIT, reason="Check-up", consent_given=True,
-                      sent_on=dt.date(2023, 4, 1)),
-        referral_make(by=officer_b, participant=w.woman_b, project=w.project_b, provider=clinic,
-                      service=ServiceKind.NATIONAL_ID, reason="No ID card", consent_given=True,
-                      sent_on=dt.date(2023, 4, 1)),
-    ]  # fmt: skip
-    referral_move(by=w.officer_a, referral=referrals[0], status="received", on=dt.date(2023, 4, 2),
-                  note="Staff note: she is afraid of her husband.")  # fmt: skip
-    # One driver under contract to both projects: his statement must not cross them.
-    driver = DriverFactory()
-    for project, woman, officer, village in ((w.project_a, w.woman_a, w.officer_a, w.village_a),
-                                             (w.project_b, w.woman_b, officer_b, w.village_b)):  # fmt: skip
-        trip_record(by=officer, contract=ContractFactory(project=project, driver=driver),
-                    participant=woman, from_village=village, to_provider=clinic,
-                    date=dt.date(2023, 3, 1), distance_km=3)  # fmt: skip
-    stories = []
-    for project, woman, officer, consent in ((w.project_a, w.woman_a, w.officer_a, False),
-                                             (w.project_b, w.woman_b, officer_b, True)):  # fmt: skip
-        milestone_record(by=officer, participant=woman, project=project, kind="village_chief",
-                         date=dt.date(2023, 5, 1), evidence="Letter of the commune")  # fmt: skip
-        stories.append(story_write(
-            by=officer, participant=woman, project=project, title="Her story",
-            text="She speaks at the commune.", language="en", written_on=dt.date(2023, 5, 2),
-            consent_to_publish=consent, photo=_photo(),
-        ))  # fmt: skip
-    engaged = indicator_save(
-        project=w.project_a, level="outcome", code="engaged", name_en="Women engaged",
-        name_km="ស្ត្រីបានចូលរួម", definition={"measure": "people_attending", "filters": {}},
-    )  # fmt: skip
-    period_lock(by=w.manager, project=w.project_a, starts_on=dt.date(2023, 1, 1),
-                ends_on=dt.date(2023, 12, 31))  # fmt: skip
-    template = ReportTemplateFactory(project=w.project_a, slug="closing")
-    section = SectionFactory(
-        template=template, body_en="{{ engaged }} women.", body_km="{{ engaged }} នាក់។"
-    )
-    issued = report_issue(by=w.manager, template=template)
-    jobs = [
-        RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
-        for persona in ("manager", "donor")
-    ]
-    upload = attendance_sheet_upload(
-        by=w.officer_a, activity=activity_a, file_name="sheet.csv",
-        data=f"name_latin,village\n{w.woman_a.name_latin},Nowhere\n".encode(),
-    )  # fmt: skip
-    row = upload.rows.first()
-    _name_everyone_apart()
-
-    everyone = set(Participant.objects.values_list("pk", flat=True))
-    in_a = set(Participant.objects.filter(village=w.village_a).values_list("pk", flat=True))
-    group_today = set(
-        w.group_a.memberships.filter(ended_on__isnull=True).values_list("participant_id", flat=True)
-    )
-    visible = {
-        "admin": everyone,
-        "manager": everyone,
-        "officer": in_a,
-        "mentor": group_today | {case_woman.pk},
-        "former_mentor": set(),
-        "donor": set(),
-        # A provider reads the name on the referrals addressed to her, nothing else.
-        "clinic": {w.woman_a.pk, w.woman_b.pk},
-    }
-    ids = {
-        "participant_id": [w.woman_a.pk, w.woman_b.pk, w.mentee.pk, case_woman.pk, MISSING],
-        "case_id": [c.pk for c in cases] + [MISSING],
-        "referral_id": [r.pk for r in referrals] + [MISSING],
-        "group_id": [w.group_a.pk, MISSING],
-        "activity_id": [activity_a.pk, activity_b.pk, MISSING],
-        "driver_id": [driver.pk, MISSING],
-        "upload_id": [upload.pk, MISSING],
-        "row_id": [row.pk, MISSING] if row else [MISSING],
-        "slug": [w.project_a.slug, w.project_b.slug, "no-such-project"],
-        "report": [template.slug, "no-such-report"],
-        "code": [engaged.code, "no-such-code"],
-        "month": ["2023-03"],
-        "story_id": [story.pk for story in stories] + [MISSING],
-        "section_id": [section.pk, MISSING],
-        "number": [0, 7],
-        "dimension": ["total", "district"],
-        "key": ["all"],
-    }
-    by_name = {
-        "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},
-        "reports-job-pdf": {"pk": [j.pk for j in jobs] + [MISSING]},
-        **{
-            name: {"pk": [issued.pk, MISSING], "key": list(issued.snapshot["figures"])[:2]}
-            for name in (
-                "reports-issued",
-                "reports-issued-tables",
-                "reports-issued-changes",
-                "reports-issued-figure",
-                "reports-issued-photo",
-            )
-        },
-    }
-    assert Upload.objects.filter(kind=UPLOAD_KIND).exists()
-    return Crawl(users=users, visible=visible, values=ids, by_name=by_name)
-
-
-def _photo() -> SimpleUploadedFile:
-    picture = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(picture, "JPEG")
-    return SimpleUploadedFile("her.jpg", picture.getvalue(), content_type="image/jpeg")
-
-
-def _patterns(resolvers=None, prefix: str = ""):
-    """Every URL pattern of the site: (its route, its name, the names of its kwargs)."""
-    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _patterns(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
-            yield route, entry.name, list(entry.pattern.converters)
-
-
-def _urls(crawl: Crawl):
-    for route, name, kwargs in _patterns():
-        if route.startswith(SKIPPED_PREFIXES):
-            continue
-        choices = []
-        for kwarg in kwargs:
-            values = crawl.by_name.get(name, {}).get(kwarg) or crawl.values.get(kwarg)
-            assert values, f"{route}: give the crawl ids for <{kwarg}>"
-            choices.append(values)
-        for combination in itertools.product(*choices):
-            path = route
-            for kwarg, value in zip(kwargs, combination, strict=True):
-                path = _fill(path, kwarg, value)
-            yield "/" + path
-
-
-def _fill(route: str, kwarg: str, value: object) -> str:
-    for converter in ("int", "str", "slug", "path", ""):
-        marker = f"<{converter}:{kwarg}>" if converter else f"<{kwarg}>"
-        if marker in route:
-            return route.replace(marker, str(value))
-    raise AssertionError(f"{route}: no <{kwarg}>")
 
 
 def _text(response) -> str:
@@ -269,7 +42,7 @@ def test_every_page_shows_only_the_women_in_the_personas_scope(client, crawl, pe
     hidden = Participant.objects.exclude(pk__in=crawl.visible[persona])
     forbidden = [name for p in hidden for name in (p.name_latin, p.name_km)]
     visited = 0
-    for url in _urls(crawl):
+    for url in site_urls(crawl):
         for method in ("get", "post"):
             refused_before = AccessLog.objects.filter(
                 user=user, action=AccessAction.REFUSED
