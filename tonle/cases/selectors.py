@@ -15,7 +15,7 @@ from tonle.accounts.services import access_log
 from tonle.cases.models import Case, CaseNote, CaseStatus, Session
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_named, participants_visible_to
+from tonle.people.selectors import participants_visible_to, records_of_women_named
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 
@@ -86,9 +86,7 @@ def case_list(*, user: User, text: str = "", status: str = CaseStatus.OPEN) -> Q
     cases = cases_visible_to(user=user).select_related("participant__village", "worker", "project")
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
-    if text.strip():
-        named = participants_named(people=Participant.objects.all(), text=text)
-        cases = cases.filter(participant__in=named.values("pk"))
+    cases = records_of_women_named(records=cases, text=text)
     return cases.order_by("-last_contact_on", "-id")
 
 

@@ -98,8 +98,8 @@ def participants_named(*, people: QuerySet[Participant], text: str) -> QuerySet[
     """Those of `people` whose name contains the text, in Khmer script or in Latin letters,
     matched on the same keys as the people search (spacing, case and accents aside).
 
-    Records of a woman (referrals, cases, trips) search by her name through this, as
-    `participant__in=participants_named(...).values("pk")`, inside their own scope.
+    Records of a woman (referrals, cases, trips) search by her name through
+    `records_of_women_named`, inside their own scope.
     """
     plain = from_khmer_digits((text or "").strip())
     if not plain:
@@ -108,6 +108,18 @@ def participants_named(*, people: QuerySet[Participant], text: str) -> QuerySet[
         return _matching(people, "name_km_key", khmer_key(plain))
     key = latin_key(plain)
     return _matching(people, "name_latin_key", key) if key else people.none()
+
+
+def records_of_women_named(*, records: QuerySet, text: str) -> QuerySet:
+    """Those of `records` (anything with a `participant`) whose woman's name contains the text.
+
+    The records are already in the reader's scope, so the names are searched among everyone:
+    a provider finds, by name, the women referred to her and no one else.
+    """
+    if not text.strip():
+        return records
+    named = participants_named(people=Participant.objects.all(), text=text)
+    return records.filter(participant__in=named.values("pk"))
 
 
 def _matching(people: QuerySet[Participant], field: str, part: str) -> QuerySet[Participant]:

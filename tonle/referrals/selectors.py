@@ -17,7 +17,7 @@ from tonle.accounts.services import access_log
 from tonle.cases.supervision import SupervisionSection
 from tonle.lib.expressions import DaysBetween
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_named, participants_visible_to
+from tonle.people.selectors import participants_visible_to, records_of_women_named
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.models import Project
 from tonle.programs.selectors import projects_visible_to
@@ -187,10 +187,7 @@ def referral_list(
         referrals = referrals.filter(provider_id=provider_id)
     if overdue:
         referrals = referrals.filter(standing__in=OVERDUE)
-    if text.strip():
-        # Within the referrals' own scope: a provider finds the women referred to her.
-        named = participants_named(people=Participant.objects.all(), text=text)
-        referrals = referrals.filter(participant__in=named.values("pk"))
+    referrals = records_of_women_named(records=referrals, text=text)
     return referrals.order_by("-sent_on", "-id")
 
 

@@ -52,6 +52,19 @@ def shots(tmp_path) -> Callable[[Page, str], None]:
     return shot
 
 
+def _closing_report(world, *, months: tuple[int, ...], khmer_code: str):
+    """Project A's report "closing", one section of reach; six women came in each month of 2023."""
+    for month in months:
+        activity = ActivityFactory(project=world.project_a, date=dt.date(2023, month, 10))
+        for woman in ParticipantFactory.create_batch(6, village=world.village_a):
+            Attendance.objects.create(activity=activity, participant=woman)
+    template = ReportTemplateFactory(project=world.project_a, slug="closing")
+    SectionFactory(template=template, heading_en="Reach", heading_km="ការឈានដល់",
+                   body_en="We engaged {{ engaged }} women.",
+                   body_km=f"យើងបានចូលរួមជាមួយស្ត្រី {{{{ {khmer_code} }}}} នាក់។")  # fmt: skip
+    return template
+
+
 def test_a_donor_reads_the_dashboard_the_framework_and_the_issued_report_in_khmer(
     live_server, world, phone: Callable[..., Page], shots
 ):
@@ -60,14 +73,7 @@ def test_a_donor_reads_the_dashboard_the_framework_and_the_issued_report_in_khme
         project=world.project_a, level="outcome", code="engaged", name_en="Women engaged",
         name_km="ស្ត្រីបានចូលរួម", definition={"measure": "people_attending", "filters": {}},
     )  # fmt: skip
-    for month in (2, 5):
-        activity = ActivityFactory(project=world.project_a, date=dt.date(2023, month, 10))
-        for woman in ParticipantFactory.create_batch(6, village=world.village_a):
-            Attendance.objects.create(activity=activity, participant=woman)
-    template = ReportTemplateFactory(project=world.project_a, slug="closing")
-    SectionFactory(template=template, heading_en="Reach", heading_km="ការឈានដល់",
-                   body_en="We engaged {{ engaged }} women.",
-                   body_km="យើងបានចូលរួមជាមួយស្ត្រី {{ engaged }} នាក់។")  # fmt: skip
+    template = _closing_report(world, months=(2, 5), khmer_code="engaged")
     issued = report_issue(by=world.manager, template=template)
     names = list(Participant.objects.values_list("name_latin", flat=True))
 
@@ -231,13 +237,7 @@ def test_a_manager_builds_an_indicator_fixes_a_section_makes_the_pdf_and_issues_
 ):
     """In English: the closing report of project A, from a new indicator to the issued copy."""
     settings.MEDIA_ROOT = tmp_path
-    activity = ActivityFactory(project=world.project_a, date=dt.date(2023, 5, 10))
-    for woman in ParticipantFactory.create_batch(6, village=world.village_a):
-        Attendance.objects.create(activity=activity, participant=woman)
-    template = ReportTemplateFactory(project=world.project_a, slug="closing")
-    SectionFactory(template=template, heading_en="Reach", heading_km="ការឈានដល់",
-                   body_en="We engaged {{ engaged }} women.",
-                   body_km="យើងបានចូលរួមជាមួយស្ត្រី {{ engagd }} នាក់។")  # fmt: skip
+    template = _closing_report(world, months=(5,), khmer_code="engagd")  # a typo to fix
 
     page = phone(locale="en")
     log_in(page, live_server.url, "manager")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.people.models import Participant
-from tonle.people.selectors import participants_named, participants_visible_to
+from tonle.people.selectors import participants_visible_to, records_of_women_named
 from tonle.people.timeline import TimelineEntry
 from tonle.programs.selectors import projects_visible_to
 from tonle.transport.models import Contract, Driver, DriverPayment, Trip
@@ -65,9 +65,7 @@ def trip_list(
     if month is not None:
         first, following = _month_bounds(month)
         trips = trips.filter(date__gte=first, date__lt=following)
-    if text.strip():
-        named = participants_named(people=Participant.objects.all(), text=text)
-        trips = trips.filter(participant__in=named.values("pk"))
+    trips = records_of_women_named(records=trips, text=text)
     return trips.select_related("participant", "driver", "from_village", "to_provider").order_by(
         "-date", "-id"
     )
