@@ -39,7 +39,7 @@ from tonle.programs.tests.factories import ActivityFactory
 from tonle.referrals.models import ServiceKind
 from tonle.referrals.services import referral_make, referral_move
 from tonle.referrals.tests.factories import ServiceProviderFactory
-from tonle.reports.models import RenderJob
+from tonle.reports.models import RenderJob, SectionKind
 from tonle.reports.services import report_issue
 from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
 from tonle.results.services import indicator_save, period_lock
@@ -182,6 +182,9 @@ def crawl_world_build(*, world: Any) -> Crawl:
         template=template, heading_km=LONG_KHMER, body_en="{{ engaged }} women.",
         body_km="{{ engaged }} នាក់។" + LONG_KHMER,
     )  # fmt: skip
+    for order, kind in enumerate(SectionKind.values, start=1):  # a section of every other kind
+        if kind != SectionKind.TEXT:
+            SectionFactory(template=template, order=order, kind=kind, indicator=engaged.code)
     issued = report_issue(by=w.manager, template=template)
     jobs = [
         RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
