@@ -68,13 +68,13 @@ def record_ids_start_at(first: int = FIRST_ID) -> None:
     different kinds never coincide and every id has a thousands separator to lose."""
     tables = sorted(
         {
-            model._meta.db_table
+            (model._meta.db_table, model._meta.pk.column)
             for model in apps.get_models(include_auto_created=True)
             if isinstance(model._meta.pk, models.AutoField)
         }
     )
     with connection.cursor() as cursor:
-        for number, table in enumerate(tables):
+        for number, (table, column) in enumerate(tables):
             last = first - 1 + 1000 * number
             if connection.vendor == "sqlite":
                 cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
@@ -83,8 +83,8 @@ def record_ids_start_at(first: int = FIRST_ID) -> None:
                 )
             elif connection.vendor == "postgresql":
                 cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                    [connection.ops.quote_name(table), last],
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                    [connection.ops.quote_name(table), column, last],
                 )
 
 
