@@ -39,7 +39,7 @@ from tonle.programs.tests.factories import ActivityFactory
 from tonle.referrals.models import ServiceKind
 from tonle.referrals.services import referral_make, referral_move
 from tonle.referrals.tests.factories import ServiceProviderFactory
-from tonle.reports.models import RenderJob
+from tonle.reports.models import RenderJob, SectionKind
 from tonle.reports.services import report_issue
 from tonle.reports.tests.factories import ReportTemplateFactory, SectionFactory
 from tonle.results.services import indicator_save, period_lock
@@ -68,13 +68,13 @@ def record_ids_start_at(first: int = FIRST_ID) -> None:
     different kinds never coincide and every id has a thousands separator to lose."""
     tables = sorted(
         {
-            model._meta.db_table
+            (model._meta.db_table, model._meta.pk.column)
             for model in apps.get_models(include_auto_created=True)
             if isinstance(model._meta.pk, models.AutoField)
         }
     )
     with connection.cursor() as cursor:
-        for number, table in enumerate(tables):
+        for number, (table, column) in enumerate(tables):
             last = first - 1 + 1000 * number
             if connection.vendor == "sqlite":
                 cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
@@ -83,8 +83,8 @@ def record_ids_start_at(first: int = FIRST_ID) -> None:
                 )
             elif connection.vendor == "postgresql":
                 cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                    [connection.ops.quote_name(table), last],
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                    [connection.ops.quote_name(table), column, last],
                 )
 
 
@@ -182,6 +182,9 @@ def crawl_world_build(*, world: Any) -> Crawl:
         template=template, heading_km=LONG_KHMER, body_en="{{ engaged }} women.",
         body_km="{{ engaged }} នាក់។" + LONG_KHMER,
     )  # fmt: skip
+    for order, kind in enumerate(SectionKind.values, start=1):  # a section of every other kind
+        if kind != SectionKind.TEXT:
+            SectionFactory(template=template, order=order, kind=kind, indicator=engaged.code)
     issued = report_issue(by=w.manager, template=template)
     jobs = [
         RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
