@@ -19,6 +19,9 @@ from tonle.people.services import (
 )
 from tonle.people.timeline import participant_timeline
 
+# Years of activities, cases and referrals make a long timeline: newest first, a page at a time.
+TIMELINE_PER_PAGE = 30
+
 
 @require_GET
 @names_required
@@ -42,7 +45,13 @@ def people_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
         "people/detail.html",
         {
             "person": participant,
-            "timeline": participant_timeline(participant=participant, user=request.user),
+            "timeline": page_of(
+                request,
+                participant_timeline(participant=participant, user=request.user),
+                per_page=TIMELINE_PER_PAGE,
+                param="timeline",
+                anchor="timeline",
+            ),
             "changes": participant_changes(participant=participant),
         },
     )

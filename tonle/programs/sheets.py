@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,6 +90,13 @@ def _canonical_headers(headers: list[str]) -> dict[str, str]:
                 found[header] = column
                 break
     return found
+
+
+def activity_sheet_uploads(*, activity: Activity) -> QuerySet[Upload]:
+    """The sheets uploaded for an activity, latest first (the id keeps paging stable)."""
+    return Upload.objects.filter(kind=UPLOAD_KIND, target__activity=activity.pk).order_by(
+        "-uploaded_at", "-id"
+    )
 
 
 def attendance_sheet_upload(*, by: User, activity: Activity, file_name: str, data: bytes) -> Upload:

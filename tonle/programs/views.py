@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,6 +43,7 @@ from tonle.programs.services import activity_create, attendance_record, attendan
 from tonle.programs.sheets import (
     UPLOAD_KIND,
     ApplyCounts,
+    activity_sheet_uploads,
     attendance_sheet_apply,
     attendance_sheet_upload,
     cells_of,
@@ -49,6 +51,9 @@ from tonle.programs.sheets import (
 
 # Tells the page's reach figure to fetch itself again.
 ATTENDANCE_CHANGED = "attendance-changed"
+# A forum may have 300 women present, and an activity many sheets over the years.
+ATTENDEES_PER_PAGE = 50
+SHEETS_PER_PAGE = 10
 
 
 @require_GET
@@ -84,15 +89,27 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _attendance_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
-    attendees = list(activity_attendees(activity=activity, user=request.user))
+    # Newest ticked first: the woman just ticked is at the top of the first page.
+    attendees = page_of(
+        request,
+        activity_attendees(activity=activity, user=request.user),
+        per_page=ATTENDEES_PER_PAGE,
+        param="attendees",
+        anchor="attendees",
+    )
     return {
         "activity": activity,
         "attendees": attendees,
-        "attendee_ids": {p.pk for p in attendees},
         "register_form": extra.pop("register_form", None)
         or DoorRegistrationForm(user=request.user, initial={"village": activity.village_id}),
         "upload_form": extra.pop("upload_form", None) or SheetUploadForm(),
-        "uploads": Upload.objects.filter(kind=UPLOAD_KIND, target__activity=activity.pk)[:10],
+        "uploads": page_of(
+            request,
+            activity_sheet_uploads(activity=activity),
+            per_page=SHEETS_PER_PAGE,
+            param="sheets",
+            anchor="sheets",
+        ),
         **extra,
     }
 
@@ -101,7 +118,11 @@ def _attendance_context(request: HttpRequest, activity: Activity, **extra: objec
 @editor_required
 def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = activity_get_for_user(user=request.user, activity_id=activity_id)
-    return render(request, "programs/activity.html", _attendance_context(request, activity))
+    context = _attendance_context(request, activity)
+    if request.htmx and request.htmx.target == "attendees":
+        # A page of the attendee list, loaded into its box by the list's pager.
+        return render(request, "programs/_attendees.html", context)
+    return render(request, "programs/activity.html", context)
 
 
 @require_GET
@@ -124,7 +145,9 @@ def attendance_candidates(request: HttpRequest, activity_id: int) -> HttpRespons
 
 def _attendees_response(request: HttpRequest, activity: Activity) -> HttpResponse:
     if not request.htmx:
-        return redirect("programs-activity", activity_id=activity.pk)
+        # Without JS, back to the activity, on the page of the list she was on.
+        url = reverse("programs-activity", args=[activity.pk])
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
     response = render(
         request, "programs/_attendees.html", _attendance_context(request, activity, clear=True)
     )
