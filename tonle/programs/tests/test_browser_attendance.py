@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from tonle.accounts.models import Role
 from tonle.accounts.tests.factories import PASSWORD, UserFactory
 from tonle.geo.tests.factories import VillageFactory
+from tonle.lib.testing.browser import log_in
 from tonle.lib.text import from_khmer_digits, to_khmer_digits
 from tonle.people.models import Participant
 from tonle.people.tests.factories import ParticipantFactory
@@ -94,3 +95,39 @@ def test_officer_ticks_two_women_and_registers_a_third_in_khmer(live_server, pag
     assert newcomer.village == village and newcomer.registered_by == officer
     present = Attendance.objects.filter(activity=activity).values_list("participant", flat=True)
     assert set(present) == {sophea.pk, dara.pk, newcomer.pk}
+
+
+def test_officer_turns_the_page_of_a_forums_300_women_inside_the_list_then_ticks_one_more(
+    live_server, phone
+):
+    village = VillageFactory()
+    project = ProjectFactory(communities=[village])
+    officer = UserFactory(username="sreymom", role=Role.FIELD_OFFICER)
+    ProjectMembership.objects.create(project=project, user=officer)
+    activity = ActivityFactory(project=project, date=timezone.localdate())
+    present = ParticipantFactory.create_batch(55, village=village)
+    for woman in present:
+        attendance_record(by=officer, activity=activity, participant=woman)
+    late = ParticipantFactory(village=village, name_km="ចាន់ សុភា", name_latin="Chan Sophea")
+    page = phone(locale="en")
+    log_in(page, live_server.url, "sreymom")
+    url = live_server.url + reverse("programs-activity", args=[activity.pk])
+    page.goto(url)
+    expect(page.locator("#attendees h2")).to_have_text("55 present")
+    first_ticked = page.locator(
+        f'#attendee-list a[href="{reverse("people-detail", args=[present[0].pk])}"]'
+    )
+    expect(first_ticked).to_have_count(0)
+
+    page.locator("#attendees a[rel=next]").tap()
+
+    expect(first_ticked).to_be_visible()
+    expect(page.locator("#attendees .pager-count")).to_have_text("Showing 51–55 of 55")
+    expect(page.locator("#attendees h2")).to_have_text("55 present")
+    assert page.url == url  # loaded into the list by htmx, not a new page
+    expect(page.locator("input[name=q][data-refocus]")).not_to_be_focused()
+
+    tick_present(page, letters="ch", participant_id=late.pk, activity_id=activity.pk)
+
+    expect(page.locator("#attendee-list > li").first).to_contain_text("Chan Sophea")
+    expect(page.locator("#attendees .pager-count")).to_have_text("Showing 1–50 of 56")
