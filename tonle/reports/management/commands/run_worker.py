@@ -71,7 +71,7 @@ class _Supervisor:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.recover(dead=())  # what a worker of an earlier run left behind
-        backoff = 1.0
+        backoff = 0.5  # the first restart comes after a second
         while not self.stopping.is_set():
             worker_id = get_random_string(32)
             started = time.monotonic()
@@ -88,7 +88,7 @@ class _Supervisor:
             if self.stopping.is_set():
                 break
             ran = time.monotonic() - started
-            backoff = 1.0 if ran >= HEALTHY_RUN else min(backoff * 2, self.max_backoff)
+            backoff = 0.5 if ran >= HEALTHY_RUN else min(backoff * 2, self.max_backoff)
             logger.error(
                 "The background worker %s stopped (exit code %s) after %.0f s; starting it "
                 "again in %.0f s", worker_id, code, ran, backoff,
