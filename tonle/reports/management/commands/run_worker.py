@@ -60,9 +60,12 @@ class _Supervisor:
         self.child: subprocess.Popen[bytes] | None = None
 
     def stop(self, signum: int, _frame: FrameType | None) -> None:
-        """Stop with the server: the worker is asked to finish its task and stop (a second
-        signal stops it at once, as db_worker does)."""
+        """Stop with the server: the worker is asked, once, to finish its task and stop.
+        (Ctrl+C under `make run` reaches this process twice, from the terminal and from the
+        Makefile's trap; passed on twice, db_worker would kill the PDF half-way.)"""
         self.say(f"run_worker: {signal.strsignal(signum)}, stopping the worker")
+        if self.stopping.is_set():
+            return
         self.stopping.set()
         if self.child is not None and self.child.poll() is None:
             self.child.send_signal(signal.SIGTERM)
@@ -103,7 +106,8 @@ class _Supervisor:
             try:
                 return child.wait(timeout=self.sweep)
             except subprocess.TimeoutExpired:
-                self.recover(dead=())
+                pass
+            self.recover(dead=())
 
     def recover(self, *, dead: tuple[str, ...]) -> None:
         close_old_connections()
