@@ -21,8 +21,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 run: setup migrate demo secret
 	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) collectstatic --noinput -v0
 	@echo "Tonle is at http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
-	@# The background worker (PDFs of reports) runs beside the web server and stops with it.
-	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) db_worker --interval 1 --no-reload & worker=$$!; \
+	@# The background worker (PDFs of reports) runs beside the web server and stops with it;
+	@# run_worker starts it again if it dies and settles the PDFs it was making.
+	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) run_worker --interval 1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	SECRET_KEY="$$(cat var/secret_key)" $(BIN)/gunicorn tonle.wsgi:application \
 	  --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -

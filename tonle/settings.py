@@ -258,3 +258,8 @@ LOGGING = {
 # Background work (django-tasks): jobs are stored in the database and run by
 # `manage.py db_worker`, which `make run` starts beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A PDF's maker says it is alive this often; a PDF not heard of for six beats is taken for
+# lost (its worker died), and one left waiting this long with no worker alive is failed.
+PDF_HEARTBEAT_SECONDS = 20.0
+PDF_QUEUE_PATIENCE = 15 * 60.0
+PDF_RENDER_PAUSE = 0.0  # seconds a PDF's maker waits before it starts: for the fault tests only

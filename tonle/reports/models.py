@@ -117,6 +117,17 @@ class RenderStep(models.TextChoices):
     WRITING = "writing", _("Writing the PDF")
 
 
+class RenderFailure(models.TextChoices):
+    """Why a PDF was not made, stored as a code and said in the reader's language."""
+
+    ERROR = "error", _("Something in the report stopped the PDF from being made.")
+    WORKER_STOPPED = (
+        "worker_stopped",
+        _("The program that makes PDFs stopped while it was making this one."),
+    )
+    NO_WORKER = "no_worker", _("No program is making PDFs just now: this one waited too long.")
+
+
 class RenderJob(models.Model):
     """A PDF being made in the background (django-tasks), its progress, and the file made."""
 
@@ -142,6 +153,16 @@ class RenderJob(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="reports/rendered/%Y/", blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    # The background task (django-tasks) that is to make it: a job whose task failed, or whose
+    # worker fell silent, is said to have failed instead of being polled for ever.
+    task_id = models.UUIDField(_("task"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Each worker that takes the job counts one; a write of an attempt that is no longer the
+    # job's latest is refused, so the same PDF is never finished twice.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=RenderFailure.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("PDF being made")

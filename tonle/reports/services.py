@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -24,6 +29,7 @@ from tonle.lib.suppression import protected_table, safe_pair, too_small
 from tonle.people.models import Participant
 from tonle.reports.models import (
     IssuedReport,
+    RenderFailure,
     RenderJob,
     RenderStatus,
     ReportTemplate,
@@ -40,12 +46,15 @@ from tonle.reports.rendering import (
     report_figures,
     report_render,
 )
+from tonle.reports.selectors import render_job_failure, render_jobs_stalled
 from tonle.results.disclosure import donor_figures
 from tonle.results.framework import people_change, plain_number
 from tonle.results.grid import figure_and_splits
 from tonle.results.indicators import DIMENSIONS, definition_check, dimensions_of
 from tonle.results.labels import split_labels, split_order
 from tonle.results.models import IndicatorUnit
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "km")
 
@@ -162,21 +171,27 @@ def small_figure_release(
 
 
 PDFS_AT_ONCE = 3  # a reader's PDFs waiting or being made; the worker is shared by everyone
-# A job older than this no longer counts: its worker died without saying so.
-PDF_JOB_STALE = dt.timedelta(hours=1)
+PDF_ATTEMPTS = 2  # a PDF whose worker died is made once more; if that dies too, it failed
+ON_THE_WAY = (RenderStatus.QUEUED, RenderStatus.RUNNING)
 
 
 def render_job_start(
     *, by: User, template: ReportTemplate, issued: IssuedReport | None, language: str
 ) -> RenderJob:
-    """Queue a report's PDF for its reader, unless she already has PDFS_AT_ONCE on the way."""
+    """Queue a report's PDF for its reader, unless she already has PDFS_AT_ONCE on the way.
+
+    The job and its background task are saved together, so no job waits for a task that was
+    never queued."""
+    from tonle.reports.tasks import render_pdf  # the task makes PDFs with this module
+
     with transaction.atomic():
         # Her row is locked so that two quick clicks are counted one after the other.
         User.objects.select_for_update().filter(pk=by.pk).first()
-        waiting = RenderJob.objects.filter(
-            requested_by=by, status__in=[RenderStatus.QUEUED, RenderStatus.RUNNING],
-            requested_at__gte=timezone.now() - PDF_JOB_STALE,
-        ).count()  # fmt: skip
+        waiting = (
+            RenderJob.objects.filter(requested_by=by, status__in=ON_THE_WAY)
+            .exclude(pk__in=render_jobs_stalled().values("pk"))
+            .count()
+        )
         if waiting >= PDFS_AT_ONCE:
             raise ValidationError(
                 _("You have %(count)s PDFs being made already. Wait until one is ready, then "
@@ -185,7 +200,116 @@ def render_job_start(
         job = RenderJob.objects.create(
             template=template, issued=issued, language=language, requested_by=by
         )
+        job.task_id = render_pdf.enqueue(job.pk).id
+        job.save(update_fields=["task_id"])
     return job
+
+
+def render_job_claim(*, job_id: int) -> int | None:
+    """Take a waiting PDF for the worker calling: its attempt's number, or None when it is not
+    waiting (made already, failed, or taken by another worker), so no PDF is made twice."""
+    with transaction.atomic():
+        claimed = RenderJob.objects.filter(pk=job_id, status=RenderStatus.QUEUED).update(
+            status=RenderStatus.RUNNING, attempts=F("attempts") + 1, progress=0, step="",
+            heartbeat_at=timezone.now(),
+        )  # fmt: skip
+        if not claimed:
+            return None
+        return RenderJob.objects.values_list("attempts", flat=True).get(pk=job_id)
+
+
+def render_job_beat(*, job_id: int, attempt: int, **progress: Any) -> bool:
+    """Say the attempt is alive (and how far it is: progress, step, pages). False when the
+    attempt is no longer the job's (it was given up for dead and queued again)."""
+    return bool(
+        RenderJob.objects.filter(pk=job_id, attempts=attempt, status=RenderStatus.RUNNING).update(
+            heartbeat_at=timezone.now(), **progress
+        )
+    )
+
+
+def render_job_finish(
+    *, job: RenderJob, attempt: int, pdf: bytes, pages: int, seconds: float
+) -> bool:
+    """Keep the PDF made by this attempt, unless the job is no longer its own: then the file is
+    removed again, so a job has one PDF, never two."""
+    name = f"{job.template.slug}-{job.language}-{timezone.now():%Y%m%d-%H%M%S}.pdf"
+    job.pdf.save(name, ContentFile(pdf), save=False)
+    done = RenderJob.objects.filter(
+        pk=job.pk, attempts=attempt, status=RenderStatus.RUNNING
+    ).update(
+        status=RenderStatus.DONE, progress=100, step="", pdf=job.pdf.name, pages=pages,
+        seconds=seconds, heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    if not done:
+        job.pdf.storage.delete(job.pdf.name)
+    return bool(done)
+
+
+def render_job_fail(*, job_id: int, failure: str, attempt: int | None = None) -> bool:
+    """Mark a PDF on its way as failed, with why (a RenderFailure): the page stops asking and
+    says so. An attempt that is no longer the job's fails nothing."""
+    jobs = RenderJob.objects.filter(pk=job_id, status__in=ON_THE_WAY)
+    if attempt is not None:
+        jobs = jobs.filter(attempts=attempt)
+    return bool(jobs.update(status=RenderStatus.FAILED, failure=failure))
+
+
+def render_jobs_recover(*, dead_worker_ids: Collection[str] = ()) -> dict[str, int]:
+    """Settle the PDFs no worker will finish, so that no page asks about them for ever.
+
+    A PDF whose worker is known to have died (its supervisor saw it exit) is queued again, up
+    to PDF_ATTEMPTS; every stalled PDF (render_jobs_stalled) is failed with its reason. The
+    tasks the dead workers left "running" are closed."""
+    from tonle.reports.tasks import render_pdf
+
+    requeued = failed = 0
+    orphans = [
+        result
+        for result in DBTaskResult.objects.running()
+        if result.worker_ids and result.worker_ids[-1] in dead_worker_ids
+    ]
+    for result in orphans:
+        with transaction.atomic():
+            job = (
+                RenderJob.objects.select_for_update()
+                .filter(task_id=result.id, status__in=ON_THE_WAY)
+                .first()
+            )
+            _task_close(result=result)
+            if job is None:
+                continue
+            if job.attempts < PDF_ATTEMPTS:
+                job.status, job.progress, job.step, job.heartbeat_at = (
+                    RenderStatus.QUEUED, 0, "", None,
+                )  # fmt: skip
+                job.task_id = render_pdf.enqueue(job.pk).id
+                job.save(update_fields=["status", "progress", "step", "heartbeat_at", "task_id"])
+                logger.warning("Render job %s lost its worker: queued again", job.pk)
+                requeued += 1
+            elif render_job_fail(job_id=job.pk, failure=RenderFailure.WORKER_STOPPED):
+                logger.warning(
+                    "Render job %s lost its worker %s times: failed", job.pk, job.attempts
+                )
+                failed += 1
+    for job in render_jobs_stalled():
+        failure = render_job_failure(job=job)
+        if failure and render_job_fail(job_id=job.pk, failure=failure):
+            logger.warning("Render job %s stalled (%s): failed", job.pk, failure)
+            failed += 1
+            if job.task_id:
+                for result in DBTaskResult.objects.running().filter(id=job.task_id):
+                    _task_close(result=result)
+    return {"requeued": requeued, "failed": failed}
+
+
+def _task_close(*, result: DBTaskResult) -> None:
+    """A task left "running" by a worker that is gone is closed as failed, saying why."""
+    result.status = TaskResultStatus.FAILED
+    result.finished_at = timezone.now()
+    result.exception_class_path = "tonle.reports.services.WorkerLost"
+    result.traceback = "The worker running this task stopped before it finished."
+    result.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
 
 
 FROZEN_SPLITS = ("district", "age_band", "quarter")  # what a donor sees behind a frozen figure

@@ -26,6 +26,7 @@ from tonle.reports.forms import IssueForm, ReleaseForm, SectionFormSet
 from tonle.reports.iati import iati_activity_file
 from tonle.reports.models import (
     IssuedReport,
+    RenderFailure,
     RenderJob,
     RenderStatus,
     ReportTemplate,
@@ -33,6 +34,7 @@ from tonle.reports.models import (
     SectionKind,
 )
 from tonle.reports.rendering import RenderedReport, period_text, report_render
+from tonle.reports.selectors import render_job_failure
 from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
@@ -43,7 +45,6 @@ from tonle.reports.services import (
     report_tables,
     small_figure_release,
 )
-from tonle.reports.tasks import render_pdf
 from tonle.results.indicators import DIMENSIONS
 from tonle.results.labels import labelled_split
 from tonle.results.views import people_page
@@ -337,7 +338,6 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
         if issued:
             return redirect("reports-issued", pk=issued.pk)
         return redirect("reports-page", slug=slug, report=report)
-    render_pdf.enqueue(job.pk)
     return redirect("reports-job", pk=job.pk)
 
 
@@ -357,10 +357,15 @@ def _job(request: HttpRequest, pk: int) -> RenderJob:
 @require_GET
 @login_required
 def render_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF's progress: the whole page, or (for htmx, every second) the bar alone."""
+    """The PDF's progress: the whole page, or (for htmx, every second) the bar alone. A PDF
+    that failed, or that no worker will finish, is said to have failed and is asked no more."""
     job = _job(request, pk)
     name = "reports/_job.html" if request.htmx else "reports/job.html"
-    return render(request, name, {"job": job, "project": job.template.project})
+    failure = render_job_failure(job=job)
+    return render(request, name, {
+        "job": job, "project": job.template.project, "failure": failure,
+        "failure_reason": RenderFailure(failure).label if failure else "",
+    })  # fmt: skip
 
 
 @require_GET

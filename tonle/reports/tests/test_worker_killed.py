@@ -1,0 +1,98 @@
+"""Fault test: the worker is killed (kill -9) in the middle of a PDF. run_worker starts it
+again, and the PDF ends made exactly once, with one file, never half and never twice.
+
+A real `manage.py run_worker` runs against a file SQLite copy of the test database, so the
+test runs on SQLite only; the claim and heartbeat rules it relies on are tested on both
+databases in test_pdf_job_failures."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from tonle.reports.services import render_job_start
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _job_row(database: Path, job_id: int) -> dict:
+    with sqlite3.connect(database, timeout=20) as db:
+        db.row_factory = sqlite3.Row
+        row = db.execute("SELECT * FROM reports_renderjob WHERE id = ?", [job_id]).fetchone()
+        return dict(row)
+
+
+def _wait_for(what, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := what():
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"still waiting after {seconds} s")
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
+
+
+def test_a_worker_killed_in_the_middle_of_a_pdf_is_restarted_and_the_pdf_made_once(
+    world, report, tmp_path
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("the worker runs on a file SQLite copy of the test database")
+    job = render_job_start(by=world.donor, template=report, issued=None, language="en")
+    database = tmp_path / "tonle.sqlite3"
+    with connection.cursor() as cursor:  # the test database, job and task included, on file
+        cursor.execute("VACUUM INTO %s", [str(database)])
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ |= {
+        "TONLE_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "tonle.reports.tests.settings_slow_worker",
+    }
+    supervisor = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--sweep", "1"],
+        cwd=settings.BASE_DIR, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    workers: set[int] = set()
+    try:
+        _wait_for(lambda: _job_row(database, job.pk)["status"] == "running", 30)
+        (worker,) = _children(supervisor.pid)
+        workers.add(worker)
+        os.kill(worker, signal.SIGKILL)  # half-way: in the slow start of the PDF
+
+        done = _wait_for(
+            lambda: (row := _job_row(database, job.pk))["status"] in {"done", "failed"} and row,
+            40,
+        )
+        workers.update(_children(supervisor.pid))
+        assert done["status"] == "done", done
+        assert done["attempts"] == 2
+        made = list((tmp_path / "media").rglob("*.pdf"))
+        assert [p.relative_to(tmp_path / "media").as_posix() for p in made] == [done["pdf"]]
+        assert made[0].read_bytes().startswith(b"%PDF")
+        with sqlite3.connect(database) as db:
+            statuses = db.execute(f"SELECT status FROM {DBTaskResult._meta.db_table}")
+            tasks = sorted(status for (status,) in statuses)
+        assert tasks == ["FAILED", "SUCCESSFUL"]
+
+        supervisor.send_signal(signal.SIGTERM)  # stopped with the server, worker and all
+        assert supervisor.wait(timeout=20) == 0
+    finally:
+        if supervisor.poll() is None:  # a failed assertion: stop what this test started
+            for pid in _children(supervisor.pid):
+                os.kill(pid, signal.SIGKILL)
+            supervisor.kill()
+        output = supervisor.communicate(timeout=10)[0]
+        print(output)
+    assert "stopped (exit code -9)" in output
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
