@@ -34,6 +34,7 @@ class ReportTemplate(BilingualNamed):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="report_period_in_order",
+                violation_error_message=_("A report's period ends after it starts."),
             ),
         ]
 

@@ -59,11 +59,14 @@ class Contract(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="contract_ends_after_start"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="contract_ends_after_start",
+                violation_error_message=_("A contract ends after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(ceiling__gte=F("rate")) | Q(fare_rule="per_km"),
                 name="contract_ceiling_covers_a_trip",
+                violation_error_message=_("The ceiling per trip is below the fare of a trip."),
             ),
         ]
 

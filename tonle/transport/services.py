@@ -83,11 +83,11 @@ def contract_check(*, contract: Contract) -> None:
 
 def contract_save(*, by: User | None, contract: Contract) -> Contract:
     """Add or change a driver's contract: checked by `contract_check`, kept with its history."""
-    contract.full_clean()
     with transaction.atomic():
         # Two contracts of one driver saved at once: the second sees the first.
         Driver.objects.select_for_update().filter(pk=contract.driver_id).first()
         contract_check(contract=contract)
+        contract.full_clean()
         contract._history_user = by
         contract.save()
     return contract
