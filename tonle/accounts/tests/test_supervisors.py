@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tonle.accounts.models import Role
 from tonle.accounts.services import user_save
-from tonle.accounts.tests.factories import PASSWORD, UserFactory
+from tonle.accounts.tests.factories import PASSWORD
 from tonle.cases.models import SessionTopic
 from tonle.referrals.tests.factories import ServiceProviderFactory
 
