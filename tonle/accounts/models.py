@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -14,6 +15,20 @@ class Role(models.TextChoices):
     SMART_WOMAN = "smart_woman", _("Smart Woman (mentor)")
     DONOR_VIEWER = "donor_viewer", _("Donor viewer")
     PROVIDER = "provider", _("Service provider")
+
+
+class _AccountHistory(HistoricalRecords):
+    """A user's history of role, supervisor and access, not of her logins.
+
+    Django saves `last_login` at every login; a row for each would bury the changes an
+    administrator made among thousands of sign-ins, so a save of excluded fields only is skipped.
+    """
+
+    def post_save(self, instance: models.Model, created: bool, using=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 class User(AbstractUser):
@@ -34,6 +49,7 @@ class User(AbstractUser):
         related_name="supervisees",
         verbose_name=_("supervisor"),
     )
+    history = _AccountHistory(excluded_fields=["password", "last_login"])
 
     @property
     def sees_every_project(self) -> bool:

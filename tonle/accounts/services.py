@@ -1,8 +1,47 @@
-"""Writes for accounts: the log of reads of restricted records and of refused attempts."""
+"""Writes for accounts: a user's role and supervisor, and the log of reads and refused attempts."""
 
 from __future__ import annotations
 
-from tonle.accounts.models import AccessAction, AccessLog, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tonle.accounts.models import AccessAction, AccessLog, Role, User
+
+# Who may check whose work: a field officer (or a manager) a Smart Woman's, a manager an officer's.
+SUPERVISOR_ROLES = {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER}
+
+
+def user_check(*, user: User) -> None:
+    """A supervisor is a member of staff, never herself nor anyone she supervises."""
+    supervisor = user.supervisor
+    if supervisor is None:
+        return
+    if supervisor.pk is not None and supervisor.pk == user.pk:
+        raise ValidationError({"supervisor": _("A worker cannot supervise herself.")})
+    if supervisor.role not in SUPERVISOR_ROLES:
+        raise ValidationError(
+            {"supervisor": _("%(name)s is a %(role)s: a supervisor is a field officer or a manager.")
+             % {"name": supervisor.username, "role": supervisor.get_role_display()}}
+        )  # fmt: skip
+    above, seen = supervisor, set()
+    while above is not None and above.pk not in seen:
+        if user.pk is not None and above.pk == user.pk:
+            raise ValidationError(
+                {"supervisor": _("%(name)s is supervised by her, directly or through others.")
+                 % {"name": supervisor.username}}
+            )  # fmt: skip
+        seen.add(above.pk)
+        above = above.supervisor
+
+
+def user_save(*, by: User | None, user: User) -> User:
+    """Save a user's role, supervisor and details, with her history (who changed what, when)."""
+    user_check(user=user)
+    user._history_user = by
+    with transaction.atomic():
+        user.save()
+    return user
 
 
 def access_log(

@@ -92,6 +92,7 @@ class Case(models.Model):
 
 class SessionTopic(BilingualNamed):
     code = models.SlugField(_("code"), unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("session topic")

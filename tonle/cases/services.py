@@ -29,6 +29,15 @@ from tonle.programs.selectors import project_serves, project_staff
 WORKER_ROLES = {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER, Role.SMART_WOMAN}
 
 
+def topic_save(*, by: User | None, topic: SessionTopic) -> SessionTopic:
+    """Add or rename a topic a coaching session can be about."""
+    topic.full_clean()
+    topic._history_user = by
+    with transaction.atomic():
+        topic.save()
+    return topic
+
+
 def case_open(
     *,
     by: User,

@@ -77,6 +77,39 @@ def group_members(*, group: SmartWomenGroup, user: User) -> QuerySet[GroupMember
     )
 
 
+def membership_get_for_user(
+    *, user: User, group: SmartWomenGroup, membership_id: int
+) -> GroupMembership:
+    """One membership of a group the user may open, of a woman she may see; else NotInScope."""
+    return guarded_get(
+        visible=group_members(group=group, user=user).select_related("group"),
+        record_type="group",
+        record_id=f"{group.pk}/{membership_id}",
+        pk=membership_id,
+    )
+
+
+def group_candidates(*, group: SmartWomenGroup, user: User) -> QuerySet[Participant]:
+    """The women of the group's community the user may see who are in no group today."""
+    return (
+        participants_visible_to(user=user)
+        .filter(village=group.village_id)
+        .exclude(pk__in=memberships_current().values("participant_id"))
+        .order_by("name_latin_key", "pk")
+    )
+
+
+def groups_to_move_to(*, group: SmartWomenGroup, user: User) -> QuerySet[SmartWomenGroup]:
+    """The user's other groups that still meet."""
+    return (
+        groups_visible_to(user=user)
+        .exclude(pk=group.pk)
+        .filter(ended_on__isnull=True)
+        .select_related("village")
+        .order_by("project", "village__code", "id")
+    )
+
+
 def membership_timeline(participant: Participant, user: User) -> list[TimelineEntry]:
     visible = set(groups_visible_to(user=user).values_list("id", flat=True))
     entries = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.forms import Form
+from django.forms import DateInput, Form
 
 
 def add_service_errors(form: Form, invalid: ValidationError) -> None:
@@ -26,3 +26,7 @@ def preselect_only_choice(form: Form, *names: str) -> None:
         options = list(field.queryset[:2])
         if len(options) == 1 and form.initial.get(name) is None:
             form.initial[name] = options[0].pk
+
+
+# A date the phone's own date picker fills in, sent as ISO whatever the reader's language.
+DATE_INPUT = DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

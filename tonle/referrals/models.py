@@ -42,6 +42,7 @@ class ServiceProvider(BilingualNamed):
     accounts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="providers", verbose_name=_("accounts")
     )
+    history = HistoricalRecords(m2m_fields=[accounts])
 
     class Meta:
         verbose_name = _("service provider")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tonle.accounts.models import User
+from tonle.accounts.models import Role, User
 from tonle.people.models import Participant
 from tonle.people.services import participant_update
 from tonle.programs.models import Project
@@ -23,6 +24,33 @@ from tonle.referrals.models import (
     ServiceKind,
     ServiceProvider,
 )
+
+
+def provider_check(*, accounts: Iterable[User]) -> None:
+    """Only a service provider's account may read a provider's inbox: a staff member's
+    would see each woman's referral twice over, and a donor's would see names."""
+    others = [user.username for user in accounts if user.role != Role.PROVIDER]
+    if others:
+        raise ValidationError(
+            {"accounts": _("Only a service provider's account may read its referrals: %(names)s.")
+             % {"names": ", ".join(others)}}
+        )  # fmt: skip
+
+
+def provider_save(
+    *, by: User | None, provider: ServiceProvider, accounts: Iterable[User] | None = None
+) -> ServiceProvider:
+    """Add or change a service provider and, when given, the accounts that read its referrals."""
+    provider.full_clean()
+    if accounts is not None:
+        accounts = list(accounts)
+        provider_check(accounts=accounts)
+    provider._history_user = by
+    with transaction.atomic():
+        provider.save()
+        if accounts is not None:
+            provider.accounts.set(accounts)
+    return provider
 
 
 def referral_make(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tonle.lib.models import BilingualNamed
 
@@ -22,6 +23,7 @@ class ReportTemplate(BilingualNamed):
     slug = models.SlugField(_("short name"))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("report")
@@ -32,6 +34,7 @@ class ReportTemplate(BilingualNamed):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="report_period_in_order",
+                violation_error_message=_("A report's period ends after it starts."),
             ),
         ]
 

@@ -78,6 +78,17 @@ class LocalFiles(URLFetcher):
             return URLFetcherResponse(url, body=stored.read())
 
 
+def report_template_save(*, by: User | None, template: ReportTemplate) -> ReportTemplate:
+    """Add or change a report (its project, short name and period); sections are written on its page."""
+    if template.starts_on and template.ends_on and template.ends_on < template.starts_on:
+        raise ValidationError({"ends_on": _("A report's period ends after it starts.")})
+    template.full_clean()
+    template._history_user = by
+    with transaction.atomic():
+        template.save()
+    return template
+
+
 def report_media(*, report: RenderedReport) -> dict[str, str]:
     """The photos a report shows: each view's path and the file behind it."""
     media = {s.photo_url: s.photo_name for s in report.sections if s.photo_url}

@@ -20,6 +20,7 @@ class Driver(models.Model):
         "geo.Commune", on_delete=models.PROTECT, related_name="drivers", verbose_name=_("area")
     )
     active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("driver")
@@ -50,6 +51,7 @@ class Contract(models.Model):
     fare_rule = models.CharField(_("fare rule"), max_length=10, choices=FareRule.choices)
     rate = models.PositiveIntegerField(_("rate (riel)"), help_text=_("per trip, or per kilometre"))
     ceiling = models.PositiveIntegerField(_("ceiling per trip (riel)"))
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contract")
@@ -57,11 +59,14 @@ class Contract(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="contract_ends_after_start"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="contract_ends_after_start",
+                violation_error_message=_("A contract ends after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(ceiling__gte=F("rate")) | Q(fare_rule="per_km"),
                 name="contract_ceiling_covers_a_trip",
+                violation_error_message=_("The ceiling per trip is below the fare of a trip."),
             ),
         ]
 

@@ -16,8 +16,81 @@ from tonle.geo.models import Village
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.referrals.models import Referral, ServiceProvider
-from tonle.transport.models import Contract, DriverPayment, FareRule, Trip
+from tonle.transport.models import Contract, Driver, DriverPayment, FareRule, Trip
 from tonle.transport.selectors import driver_month
+
+
+def driver_save(*, by: User | None, driver: Driver) -> Driver:
+    """Add or change a driver (name, phone, vehicle, area, whether she still drives for us)."""
+    driver.full_clean()
+    driver._history_user = by
+    with transaction.atomic():
+        driver.save()
+    return driver
+
+
+def contract_check(*, contract: Contract) -> None:
+    """A contract's period and fare rules, against the trips already made and her other contracts."""
+    errors: dict[str, str] = {}
+    if contract.starts_on and contract.ends_on and contract.ends_on < contract.starts_on:
+        errors["ends_on"] = _("A contract ends after it starts.")
+    if contract.rate is not None and contract.rate <= 0:
+        errors["rate"] = _("Give the rate in riel.")
+    if (
+        contract.fare_rule == FareRule.PER_TRIP
+        and contract.rate is not None
+        and contract.ceiling is not None
+        and contract.ceiling < contract.rate
+    ):
+        errors["ceiling"] = _("The ceiling per trip is below the fare of a trip.")
+    if errors or not (contract.driver_id and contract.starts_on and contract.ends_on):
+        if errors:
+            raise ValidationError(errors)
+        return
+    overlapping = (
+        Contract.objects.filter(driver=contract.driver_id, project=contract.project_id)
+        .filter(starts_on__lte=contract.ends_on, ends_on__gte=contract.starts_on)
+        .exclude(pk=contract.pk)
+        .first()
+    )
+    if overlapping is not None:
+        errors["starts_on"] = _(
+            "The driver already has a contract for this project from %(start)s to %(end)s: "
+            "a trip would not know which one it is under."
+        ) % {"start": date_format(overlapping.starts_on), "end": date_format(overlapping.ends_on)}
+    if contract.pk:
+        outside = (
+            contract.trips.exclude(date__range=(contract.starts_on, contract.ends_on))
+            .order_by("date")
+            .first()
+        )
+        if outside is not None:
+            errors["ends_on"] = _(
+                "A trip of %(date)s was made under this contract: its period must still hold it."
+            ) % {"date": date_format(outside.date)}
+        elif (
+            contract.trips.exists()
+            and Contract.objects.filter(pk=contract.pk)
+            .exclude(fare_rule=contract.fare_rule, rate=contract.rate, ceiling=contract.ceiling)
+            .exists()
+        ):
+            errors["rate"] = _(
+                "Trips were paid under this fare: end this contract and start a new one instead."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def contract_save(*, by: User | None, contract: Contract) -> Contract:
+    """Add or change a driver's contract: checked by `contract_check`, kept with its history."""
+    with transaction.atomic():
+        # Two contracts of one driver saved at once: the second sees the first.
+        Driver.objects.select_for_update().filter(pk=contract.driver_id).first()
+        contract_check(contract=contract)
+        contract.full_clean()
+        contract._history_user = by
+        contract.save()
+    return contract
 
 
 def trip_fare(*, contract: Contract, distance_km: Decimal | None) -> int:

@@ -222,6 +222,7 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "case_id": [c.pk for c in cases] + [MISSING],
         "referral_id": [r.pk for r in referrals] + [MISSING],
         "group_id": [w.group_a.pk, MISSING],
+        "membership_id": [*w.group_a.memberships.values_list("pk", flat=True)[:1], MISSING],
         "activity_id": [activity_a.pk, activity_b.pk, MISSING],
         "driver_id": [driver.pk, MISSING],
         "upload_id": [upload.pk, MISSING],
