@@ -48,6 +48,7 @@ class Restored:
 
     manifest: dict[str, Any]
     files: int
+    today: Path | None  # the backup of today's data made before the restore
     differences: dict[str, tuple[int, int | None]] = field(default_factory=dict)
 
 
@@ -122,9 +123,10 @@ def backup_check(*, archive: Path, into: Path) -> dict[str, Any]:
     return manifest
 
 
-def backup_restore(*, from_: Path) -> Restored:
+def backup_restore(*, from_: Path, keep_today_in: Path | None = None) -> Restored:
     """Replace today's database and uploaded files with those of the archive, after checking
-    the archive whole. Run it with the app stopped: whatever was written since is gone."""
+    the archive whole and, given `keep_today_in`, backing up today's data there first. Run it
+    with the app stopped: whatever was written since the archive was made is gone."""
     if connection.in_atomic_block:
         raise BackupError("A restore cannot run inside a transaction.")
     media_root = Path(settings.MEDIA_ROOT)
@@ -133,6 +135,7 @@ def backup_restore(*, from_: Path) -> Restored:
     with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-") as work:
         unpacked = Path(work) / "archive"
         manifest = backup_check(archive=from_, into=unpacked)
+        today = backup_make(to=keep_today_in) if keep_today_in is not None else None
         database = unpacked / DATABASE_FILE[manifest["vendor"]]
         if manifest["vendor"] == "sqlite":
             _sqlite_load(database)
@@ -146,7 +149,7 @@ def backup_restore(*, from_: Path) -> Restored:
         for table, expected in manifest["tables"].items()
         if counts.get(table) != expected
     }
-    return Restored(manifest=manifest, files=files, differences=differences)
+    return Restored(manifest=manifest, files=files, today=today, differences=differences)
 
 
 # -- the archive --------------------------------------------------------------------------

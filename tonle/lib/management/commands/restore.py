@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tonle.lib.backup import BackupError, backup_make, backup_restore, backups_dir
+from tonle.lib.backup import BackupError, backup_restore, backups_dir
 
 NEEDS_YES = (
     "A restore replaces all of today's data and uploaded files with those of the backup. "
@@ -18,8 +18,8 @@ NEEDS_YES = (
 class Command(BaseCommand):
     help = (
         "Replace the whole database and every uploaded file with those of a backup made by "
-        "`manage.py backup`. The archive is checked whole before anything is touched, and "
-        "today's data is first backed up into var/backups/. Stop Tonle while it runs."
+        "`manage.py backup`. The archive is checked whole before anything is touched, then "
+        "today's data is backed up into var/backups/. Stop Tonle while it runs."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -39,12 +39,13 @@ class Command(BaseCommand):
         if not yes:
             raise CommandError(NEEDS_YES)
         try:
-            if not no_copy_of_today:
-                today = backup_make(to=backups_dir())
-                self.stdout.write(f"Today's data was backed up first, to {today}.")
-            restored = backup_restore(from_=archive)
+            restored = backup_restore(
+                from_=archive, keep_today_in=None if no_copy_of_today else backups_dir()
+            )
         except BackupError as refused:
             raise CommandError(str(refused)) from refused
+        if restored.today:
+            self.stdout.write(f"Today's data was backed up first, to {restored.today}.")
         made = restored.manifest
         rows = sum(made["tables"].values())
         self.stdout.write(
