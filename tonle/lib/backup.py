@@ -241,9 +241,20 @@ def _media_files() -> dict[str, Path]:
 def _media_swap(restored: Path, media_root: Path, aside: Path) -> int:
     """Put the archive's files where today's are, by two renames; today's go away after."""
     restored.mkdir(parents=True, exist_ok=True)
-    if media_root.exists():
-        os.replace(media_root, aside)
-    os.replace(restored, media_root)
+    try:
+        if media_root.exists():
+            os.replace(media_root, aside)
+        os.replace(restored, media_root)
+    except OSError:
+        # MEDIA_ROOT is a mount point (or on another disk): empty it and move the files in.
+        media_root.mkdir(parents=True, exist_ok=True)
+        for path in list(media_root.iterdir()):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        for path in list(restored.iterdir()):
+            shutil.move(path, media_root / path.name)
     return sum(1 for path in media_root.rglob("*") if path.is_file())
 
 

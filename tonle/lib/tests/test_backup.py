@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import tarfile
 import uuid
 from pathlib import Path
@@ -19,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
 
-from tonle.lib.backup import MANIFEST, backup_make
+from tonle.lib.backup import MANIFEST, backup_make, backup_restore
 from tonle.outcomes.models import Story
 from tonle.outcomes.services import story_write
 from tonle.people.models import Participant
@@ -196,3 +197,23 @@ def test_a_wrong_or_damaged_archive_or_no_yes_is_refused_before_anything_is_touc
     assert Participant.objects.filter(pk=later.pk).exists()
     assert photo.read_bytes() == b"changed after the backup"
     assert list((tmp_path / "var").glob("**/*.tar.gz")) == []  # nor was today's data copied
+
+
+def test_files_come_back_even_when_the_media_folder_cannot_be_renamed(media, tmp_path, monkeypatch):
+    """MEDIA_ROOT is often a mount point, which cannot be renamed: its files are swapped."""
+    (media / "stories").mkdir(parents=True)
+    (media / "stories" / "her.png").write_bytes(b"as backed up")
+    archive = backup_make(to=tmp_path / "backups")
+    (media / "stories" / "her.png").write_bytes(b"changed")
+    (media / "later.pdf").write_bytes(b"added")
+
+    renaming = os.replace
+
+    def mount_point(source, target):
+        if Path(source) == media:
+            raise OSError(16, "Device or resource busy")
+        renaming(source, target)
+
+    monkeypatch.setattr("tonle.lib.backup.os.replace", mount_point)
+    backup_restore(from_=archive)
+    assert _files(media) == {"stories/her.png": b"as backed up"}
