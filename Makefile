@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tonle
 SYSTEM_PACKAGES := gettext fonts-khmeros fonts-noto-core
-TEST_PACKAGES := chromium poppler-utils
+TEST_PACKAGES := chromium poppler-utils postgresql-client
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
