@@ -288,6 +288,9 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
     )
     start, end = _period(request, project)
     dimension, key = request.GET.get("dimension") or None, request.GET.get("key")
+    if dimension and not key:
+        # A split with no cell of it named (a link cut short): there is no such list.
+        raise Http404
     try:
         ids = figure_ids(
             project=project,
