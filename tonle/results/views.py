@@ -354,7 +354,8 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
         try:
             with transaction.atomic():
                 saved = indicator_save(
-                    project=project, parent=data["parent"], code=data["code"], level=data["level"],
+                    project=project, indicator=indicator, parent=data["parent"], code=data["code"],
+                    level=data["level"],
                     name_en=data["name_en"], name_km=data["name_km"], direction=data["direction"],
                     baseline=data["baseline"], definition=form.definition(), unit=measure.unit,
                     position=data["position"],
