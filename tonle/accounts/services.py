@@ -52,6 +52,6 @@ def access_log(
         user=user if user is not None and user.is_authenticated else None,
         action=AccessAction(action),
         record_type=record_type,
-        record_id=str(record_id),
+        record_id=str(record_id)[:40],  # the column's width: a long id typed by hand is cut
         path=path[:300],
     )

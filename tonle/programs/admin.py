@@ -52,6 +52,8 @@ class LookupAdmin(admin.ModelAdmin):
 class ActivityAdmin(SimpleHistoryAdmin):
     list_display = ["title", "date", "project", "activity_type", "village"]
     list_filter = ["project", "activity_type", "component"]
-    search_fields = ["title"]
+    # The title is read from the English or the Khmer name: search both (not `title`,
+    # which is no column).
+    search_fields = ["name_en", "name_km"]
     date_hierarchy = "date"
     raw_id_fields = ["village"]

@@ -101,25 +101,31 @@ def referral_make(
 def referral_move(
     *, by: User, referral: Referral, status: str, on: dt.date, note: str = ""
 ) -> Referral:
-    """Move the referral on (received, service given, declined, did not come)."""
+    """Move the referral on (received, service given, declined, did not come).
+
+    The referral's row is locked and its status read again under the lock, so two people
+    moving it at once (two "given" from two phones) cannot both pass: the second is refused
+    as any step that no longer follows, and its steps and status always agree.
+    """
     if not (by.may_edit_records or referral.provider.accounts.filter(pk=by.pk).exists()):
         raise PermissionDenied
-    if status not in NEXT_STEPS[ReferralStatus(referral.status)]:
-        raise ValidationError(
-            {"status": _("A referral that is “%(now)s” cannot become “%(next)s”.")
-             % {"now": referral.get_status_display(), "next": ReferralStatus(status).label}}
-        )  # fmt: skip
     if on < referral.sent_on or on > timezone.localdate():
         raise ValidationError({"on": _("The date must be between the day it was sent and today.")})
-    referral.status = status
-    referral._history_user = by
     with transaction.atomic():
-        referral.save(update_fields=["status"])
-        ReferralStep.objects.create(referral=referral, status=status, on=on, by=by, note=note[:300])
+        current = Referral.objects.select_for_update().get(pk=referral.pk)
+        if status not in NEXT_STEPS[ReferralStatus(current.status)]:
+            raise ValidationError(
+                {"status": _("A referral that is “%(now)s” cannot become “%(next)s”.")
+                 % {"now": current.get_status_display(), "next": ReferralStatus(status).label}}
+            )  # fmt: skip
+        referral.status = current.status = status
+        current._history_user = by
+        current.save(update_fields=["status"])
+        ReferralStep.objects.create(referral=current, status=status, on=on, by=by, note=note[:300])
         if status == ReferralStatus.GIVEN:
             service_record(
-                by=by, participant=referral.participant, project=referral.project, kind=referral.service,
-                delivered_on=on, provider=referral.provider, referral=referral,
+                by=by, participant=current.participant, project=current.project, kind=current.service,
+                delivered_on=on, provider=current.provider, referral=current,
             )  # fmt: skip
     return referral
 

@@ -17,7 +17,7 @@ from pyroaring import BitMap
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.media import media_response
 from tonle.lib.forms import error_text
-from tonle.lib.paging import page_of
+from tonle.lib.paging import id_in_query, page_of
 from tonle.lib.spreadsheets import csv_response, xlsx_download
 from tonle.lib.uploads import too_large_marked
 from tonle.programs.models import Project
@@ -324,10 +324,12 @@ def render_start(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     template = _template(request, slug, report)
     issued = None
     if request.POST.get("issued"):
+        # Only an id is looked up: any other text (edited by hand) is a report not found,
+        # and is never carried into the query or the access log as it was typed.
         issued = guarded_get(
             visible=template.issued.all(),
             record_type="issued-report",
-            record_id=request.POST["issued"],
+            record_id=id_in_query(request.POST["issued"]) or 0,
         )
     language = request.POST.get("lang") if request.POST.get("lang") in LANGUAGES else "en"
     try:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
@@ -31,9 +31,15 @@ FIELDS = (
 
 
 def indicator_save(
-    *, project: Project, parent: Indicator | None = None, **fields: Any
+    *,
+    project: Project,
+    indicator: Indicator | None = None,
+    parent: Indicator | None = None,
+    **fields: Any,
 ) -> Indicator:
-    """Create or update (by code) one indicator; a broken definition is refused, part by part."""
+    """Create an indicator, or change `indicator` (the same one, by its id: its code may
+    change too); a broken definition is refused, part by part, and so is a code that another
+    indicator of the project already has."""
     definition = fields.get("definition") or {}
     if fields.get("level") != IndicatorLevel.GOAL or definition:
         measure = definition_check(project=project, definition=definition)
@@ -43,9 +49,11 @@ def indicator_save(
         fields.setdefault("unit", IndicatorUnit.PEOPLE)
     if parent is not None and parent.project_id != project.pk:
         raise ValidationError({"parent": _("The parent indicator belongs to another project.")})
-    indicator = Indicator.objects.filter(project=project, code=fields["code"]).first() or Indicator(
-        project=project
-    )
+    # Read again (and of this project): the caller's copy is left as it was if refused.
+    indicator = project.indicators.get(pk=indicator.pk) if indicator else Indicator(project=project)
+    code = fields.get("code", indicator.code)
+    if project.indicators.filter(code=code).exclude(pk=indicator.pk).exists():
+        raise ValidationError({"code": _code_taken(code)})
     created = indicator.pk is None
     # The level it leaves, numbered again once it is gone.
     left = (
@@ -60,12 +68,20 @@ def indicator_save(
     indicator.parent = parent
     indicator.full_clean(exclude=["project", "parent", "position"])
     with transaction.atomic():
-        indicator.save()
+        try:
+            with transaction.atomic():
+                indicator.save()
+        except IntegrityError as taken:  # the same code saved by another at the same moment
+            raise ValidationError({"code": _code_taken(code)}) from taken
         if wanted is not None or created or left:
             _level_number(project=project, level=indicator.level, placed=indicator, at=wanted)
         if left:
             _level_number(project=project, level=left)
     return indicator
+
+
+def _code_taken(code: str) -> str:
+    return _("Another indicator of this project has the code “%(code)s”.") % {"code": code}
 
 
 def _level_number(
@@ -152,7 +168,12 @@ def framework_import(*, project: Project, rows: list[dict[str, Any]]) -> list[In
                     {"parent": _("No indicator has the code “%(code)s”.") % {"code": parent_code}}
                 )
             fields = {name: row[name] for name in FIELDS if name in row}
-            indicator = indicator_save(project=project, parent=parent, **fields)
+            # The data names its indicators by code: the project's indicator of that code
+            # is changed, or a new one made.
+            indicator = indicator_save(
+                project=project, parent=parent, **fields,
+                indicator=project.indicators.filter(code=fields["code"]).first(),
+            )  # fmt: skip
             for target in row.get("targets", []):
                 target_set(
                     indicator=indicator,

@@ -288,6 +288,9 @@ def indicator_people_page(request: HttpRequest, slug: str, code: str) -> HttpRes
     )
     start, end = _period(request, project)
     dimension, key = request.GET.get("dimension") or None, request.GET.get("key")
+    if dimension and not key:
+        # A split with no cell of it named (a link cut short): there is no such list.
+        raise Http404
     try:
         ids = figure_ids(
             project=project,
@@ -351,7 +354,8 @@ def indicator_edit(request: HttpRequest, slug: str, code: str | None = None) -> 
         try:
             with transaction.atomic():
                 saved = indicator_save(
-                    project=project, parent=data["parent"], code=data["code"], level=data["level"],
+                    project=project, indicator=indicator, parent=data["parent"], code=data["code"],
+                    level=data["level"],
                     name_en=data["name_en"], name_km=data["name_km"], direction=data["direction"],
                     baseline=data["baseline"], definition=form.definition(), unit=measure.unit,
                     position=data["position"],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -103,8 +106,9 @@ class Trip(models.Model):
         verbose_name=_("referral"),
     )  # fmt: skip
     distance_km = models.DecimalField(
-        _("distance (km)"), max_digits=6, decimal_places=1, null=True, blank=True
-    )
+        _("distance (km)"), max_digits=6, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0), message=_("A distance cannot be negative."))],
+    )  # fmt: skip
     fare = models.PositiveIntegerField(_("fare (riel)"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,6 +124,12 @@ class Trip(models.Model):
         verbose_name_plural = _("trips")
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["driver", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(distance_km__isnull=True) | Q(distance_km__gte=0),
+                name="trip_distance_not_negative",
+            )
+        ]
 
 
 class DriverPayment(models.Model):
@@ -139,6 +149,15 @@ class DriverPayment(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked paid by"),
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("driver payment")

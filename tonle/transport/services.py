@@ -126,7 +126,9 @@ def trip_record(
     if contract.fare_rule == FareRule.PER_KM and not distance_km:
         errors["distance_km"] = _("This contract pays per kilometre: give the distance.")
     fare = trip_fare(contract=contract, distance_km=distance_km)
-    if fare > contract.ceiling:
+    if distance_km is not None and distance_km < 0:
+        errors["distance_km"] = _("A distance cannot be negative.")
+    elif fare > contract.ceiling:
         errors["distance_km"] = _(
             "The fare of %(fare)s riel is above the contract's ceiling of %(ceiling)s riel."
         ) % {
@@ -139,8 +141,6 @@ def trip_record(
         and referral.participant_id != participant.pk
     ):
         errors["referral"] = _("This referral is for another woman.")
-    if DriverPayment.objects.filter(driver=contract.driver_id, month=date.replace(day=1)).exists():
-        errors["date"] = _("The driver's statement for this month is already approved.")
     if errors:
         raise ValidationError(errors)
     trip = Trip(
@@ -150,30 +150,63 @@ def trip_record(
     )  # fmt: skip
     trip._history_user = by
     with transaction.atomic():
+        # Under the driver's lock: a month being approved at this moment is either approved
+        # before (the trip is refused) or after (its statement counts the trip).
+        _driver_locked(driver_id=contract.driver_id)
+        if _approved(driver_id=contract.driver_id, month=date):
+            raise ValidationError(
+                {"date": _("The driver's statement for this month is already approved.")}
+            )
         trip.save()
     return trip
 
 
+def _driver_locked(*, driver_id: int) -> Driver:
+    """Lock the driver's row: her trips and her statements are written one at a time."""
+    return Driver.objects.select_for_update().get(pk=driver_id)
+
+
+def _approved(*, driver_id: int, month: dt.date) -> bool:
+    return DriverPayment.objects.filter(driver_id=driver_id, month=month.replace(day=1)).exists()
+
+
 def payment_approve(*, by: User, driver_id: int, month: dt.date) -> DriverPayment:
-    """Freeze the month's statement: its trips and total as they stand now."""
-    statement = driver_month(driver_id=driver_id, month=month, user=by)
-    if not statement.trips:
-        raise ValidationError({"month": _("There are no trips to approve in this month.")})
+    """Freeze the month's statement: its trips and total as they stand now.
+
+    The statement is read under the driver's lock, so a trip recorded at the same moment is
+    either in the frozen total or refused: never saved outside it.
+    """
     with transaction.atomic():
-        payment, created = DriverPayment.objects.get_or_create(
-            driver_id=driver_id,
-            month=month.replace(day=1),
-            defaults={"trips": len(statement.trips), "total": statement.total, "approved_by": by},
-        )
-    if not created:
-        raise ValidationError({"month": _("This month is already approved.")})
+        _driver_locked(driver_id=driver_id)
+        if _approved(driver_id=driver_id, month=month):
+            raise ValidationError({"month": _("This month is already approved.")})
+        statement = driver_month(driver_id=driver_id, month=month, user=by)
+        if not statement.trips:
+            raise ValidationError({"month": _("There are no trips to approve in this month.")})
+        payment = DriverPayment(
+            driver_id=driver_id, month=month.replace(day=1), trips=len(statement.trips),
+            total=statement.total, approved_by=by,
+        )  # fmt: skip
+        payment._history_user = by
+        payment.save()
     return payment
 
 
-def payment_mark_paid(*, payment: DriverPayment, paid_on: dt.date) -> DriverPayment:
+def payment_mark_paid(*, by: User, payment: DriverPayment, paid_on: dt.date) -> DriverPayment:
+    """Record the day the month was paid, and who says so. It is paid once: a second "paid"
+    (two managers, or a page opened before the first) is refused, and the history keeps
+    every change."""
     if paid_on < payment.approved_at.date():
         raise ValidationError({"paid_on": _("A payment is made after it is approved.")})
-    payment.paid_on = paid_on
     with transaction.atomic():
-        payment.save(update_fields=["paid_on"])
+        current = DriverPayment.objects.select_for_update().get(pk=payment.pk)
+        if current.paid_on is not None:
+            raise ValidationError(
+                {"paid_on": _("This month was already marked paid on %(date)s.")
+                 % {"date": date_format(current.paid_on)}}
+            )  # fmt: skip
+        current.paid_on, current.paid_by = paid_on, by
+        current._history_user = by
+        current.save(update_fields=["paid_on", "paid_by"])
+    payment.paid_on, payment.paid_by = paid_on, by
     return payment

@@ -201,7 +201,7 @@ def statement_paid(request: HttpRequest, driver_id: int, month: str) -> HttpResp
     try:
         if not form.is_valid():
             raise ValidationError({"paid_on": _("Give the date it was paid.")})
-        payment_mark_paid(payment=payment, paid_on=form.cleaned_data["paid_on"])
+        payment_mark_paid(by=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"])
     except ValidationError as invalid:
         messages.error(request, error_text(invalid))
     return redirect("transport-statement", driver_id=driver.pk, month=month)

@@ -11,8 +11,10 @@ PEOPLE = {"measure": "people_attending"}
 
 
 def _save(project, code, level, **fields):
+    """Make the indicator of this code, or change it if the project has it."""
     return indicator_save(
-        project=project, code=code, level=level, name_en=code.title(),
+        project=project, indicator=project.indicators.filter(code=code).first(),
+        code=code, level=level, name_en=code.title(),
         definition={} if level == "goal" else PEOPLE, **fields,
     )  # fmt: skip
 
