@@ -25,6 +25,31 @@ class ProviderKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class _ProviderHistory(HistoricalRecords):
+    """A provider's history, its accounts included, however the accounts are changed.
+
+    simple-history records an m2m change on the instance the change was made from; made from
+    the user's side (`user.providers.set(...)`) that is the user, whose history has no such
+    fields and fails. Such a change is recorded on each provider it touched instead.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action == "pre_clear":
+            instance._providers_cleared = list(instance.providers.all())
+            return None
+        if action == "post_clear":
+            touched = getattr(instance, "_providers_cleared", [])
+        elif action in ("post_add", "post_remove"):
+            touched = ServiceProvider.objects.filter(pk__in=pk_set or [])
+        else:
+            return None
+        for provider in touched:
+            super().m2m_changed(provider, action, attr, None, False, **kwargs)
+        return None
+
+
 class ServiceProvider(BilingualNamed):
     kind = models.CharField(_("kind"), max_length=20, choices=ProviderKind.choices)
     commune = models.ForeignKey(
@@ -42,7 +67,7 @@ class ServiceProvider(BilingualNamed):
     accounts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="providers", verbose_name=_("accounts")
     )
-    history = HistoricalRecords(m2m_fields=[accounts])
+    history = _ProviderHistory(m2m_fields=[accounts])
 
     class Meta:
         verbose_name = _("service provider")
