@@ -3,7 +3,6 @@ again on request, and a number of queries that does not grow with the sheet."""
 
 from __future__ import annotations
 
-import pytest
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,11 +17,6 @@ from tonle.programs.tests.factories import ActivityFactory
 
 HEADER = "name_km,name_latin,sex,birth_year,village,phone,consent\n"
 HENG_POV = "ហេង ពៅ,Heng Pov,F,2008,{v},,yes"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def _csv(world, *rows: str, header: str = HEADER) -> bytes:
