@@ -22,7 +22,12 @@ class Upload(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    headers = models.JSONField(_("columns"), default=list)
+    headers = models.JSONField(_("columns"), default=list)  # the header row as it arrived
+    # The file itself, as it arrived, in a folder the web server does not serve: it is only
+    # given out by a view that checks the reader may see the upload.
+    file = models.FileField(
+        _("file as it arrived"), upload_to="private/uploads/%Y/%m/", max_length=255, blank=True
+    )
 
     class Meta:
         verbose_name = _("upload")
@@ -42,7 +47,10 @@ class IncomingRow(models.Model):
         Upload, on_delete=models.CASCADE, related_name="rows", verbose_name=_("upload")
     )
     number = models.PositiveIntegerField(_("row"))  # as a spreadsheet numbers it, header = 1
-    data = models.JSONField(_("as it arrived"))  # never changed after it is stored
+    data = models.JSONField(_("as it arrived"))  # named header -> text; never changed
+    # Every cell of the row in its place, under blank or repeated headers and beyond the last
+    # header too; never changed.
+    cells = models.JSONField(_("cells as they arrived"), default=list, blank=True)
     corrections = models.JSONField(_("corrections"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=RowStatus.choices, default=RowStatus.PENDING
@@ -59,3 +67,22 @@ class IncomingRow(models.Model):
             models.UniqueConstraint(fields=["upload", "number"], name="row_number_unique")
         ]
         indexes = [models.Index(fields=["upload", "status"])]
+
+    def as_arrived(self, headers: list[str]) -> list[tuple[str, str]]:
+        """(header, cell) for every cell the row arrived with, in order; a cell beyond the
+        header row, or under a blank header, is shown under its column letter."""
+        cells = self.cells or [self.data.get(header, "") for header in headers]
+        return [
+            (headers[i] if i < len(headers) and headers[i] else _column_letter(i), cell)
+            for i, cell in enumerate(cells)
+        ]
+
+
+def _column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: how a spreadsheet names a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, left = divmod(index - 1, 26)
+        letters = chr(ord("A") + left) + letters
+    return letters

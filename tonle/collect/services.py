@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import PurePath
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,21 +18,37 @@ from tonle.collect.sheets import Sheet
 def upload_store(
     *, by: User | None, kind: str, target: dict[str, Any], file_name: str, data: bytes, sheet: Sheet
 ) -> Upload:
-    """Keep every row before any is applied, so nothing that arrived can be lost."""
-    with transaction.atomic():
-        upload = Upload.objects.create(
-            kind=kind,
-            target=target,
-            file_name=file_name[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            uploaded_by=by,
-            headers=sheet.headers,
-        )
-        IncomingRow.objects.bulk_create(
-            [IncomingRow(upload=upload, number=number, data=row) for number, row in sheet.rows],
-            batch_size=1000,
-        )
+    """Keep the file and every row, cell by cell, before any is applied, so nothing that
+    arrived can be lost."""
+    upload = Upload(
+        kind=kind,
+        target=target,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+        headers=sheet.headers,
+    )
+    # The file is written first; if the rows then cannot be stored, it is removed again.
+    upload.file.save(_stored_name(file_name), ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            upload.save()
+            IncomingRow.objects.bulk_create(
+                [
+                    IncomingRow(upload=upload, number=row.number, data=row.data, cells=row.cells)
+                    for row in sheet.rows
+                ],
+                batch_size=1000,
+            )
+    except BaseException:
+        upload.file.delete(save=False)
+        raise
     return upload
+
+
+def _stored_name(file_name: str) -> str:
+    """The name on disk: the sheet's own (the storage makes it safe and unique)."""
+    return PurePath(file_name.replace("\\", "/")).name[-100:] or "sheet"
 
 
 def row_mark_applied(*, row: IncomingRow, result: str) -> None:

@@ -22,11 +22,16 @@ class SheetError(ValueError):
 
 
 @dataclass(frozen=True)
+class SheetRow:
+    number: int  # as the spreadsheet shows it, the header row being 1
+    data: dict[str, str]  # named header -> text: what is applied
+    cells: list[str]  # every cell as it arrived, under blank or repeated headers and beyond them
+
+
+@dataclass(frozen=True)
 class Sheet:
-    headers: list[str]
-    rows: list[
-        tuple[int, dict[str, str]]
-    ]  # (row number as the spreadsheet shows it, header -> text)
+    headers: list[str]  # the header row as it arrived, blank and repeated headers included
+    rows: list[SheetRow]
 
 
 def _cell_text(value: object) -> str:
@@ -124,7 +129,19 @@ def sheet_read(*, file_name: str, data: bytes) -> Sheet:
     if not body:
         raise SheetError(_("The sheet has a header row but no rows under it."))
     rows = [
-        (number, {h: (row[i] if i < len(row) else "") for i, h in enumerate(headers) if h})
+        SheetRow(
+            number=number,
+            data={h: (row[i] if i < len(row) else "") for i, h in enumerate(headers) if h},
+            cells=_without_trailing_blanks(row),
+        )
         for number, row in body
     ]
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(headers=_without_trailing_blanks(headers), rows=rows)
+
+
+def _without_trailing_blanks(cells: list[str]) -> list[str]:
+    """A spreadsheet pads its rows with empty cells to its widest row; those are not data."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]

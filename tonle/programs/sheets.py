@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tonle.accounts.models import User
 from tonle.collect.models import IncomingRow, RowStatus, Upload
-from tonle.collect.services import row_mark_applied, row_mark_failed, upload_store
+from tonle.collect.services import row_correct, row_mark_applied, row_mark_failed, upload_store
 from tonle.collect.sheets import SheetError, sheet_read
 from tonle.geo.models import Village
 from tonle.lib.templatetags.tonle import format_count
@@ -123,10 +123,39 @@ def attendance_sheet_upload(*, by: User, activity: Activity, file_name: str, dat
 
 
 def attendance_sheet_apply(*, by: User, upload: Upload) -> ApplyCounts:
-    """Apply every row not yet applied; each row lands or fails on its own."""
+    """Apply every row not yet applied (the waiting and the failed); each lands or fails on its own.
+
+    One transaction that begins by locking the upload, everything read after the lock: two
+    officers applying rows of one sheet at once take turns, and the second finds the women the
+    first registered. A server killed half-way leaves every row as it was, waiting; applying
+    again skips the rows already applied, so none is applied twice."""
+    with transaction.atomic():
+        return _apply_locked(by=by, upload=_upload_lock(upload))
+
+
+def attendance_sheet_row_correct(
+    *, by: User, upload: Upload, row_id: int, corrections: dict[str, str]
+) -> ApplyCounts:
+    """Keep an officer's corrections of a row, then apply the sheet's rows not yet applied.
+
+    A row another officer's apply landed meanwhile is left as it is (and counted applied)."""
+    with transaction.atomic():
+        upload = _upload_lock(upload)
+        row = upload.rows.get(pk=row_id)
+        if row.status != RowStatus.APPLIED:
+            row_correct(row=row, corrections=corrections)
+        return _apply_locked(by=by, upload=upload)
+
+
+def _upload_lock(upload: Upload) -> Upload:
+    return Upload.objects.select_for_update().get(pk=upload.pk)
+
+
+def _apply_locked(*, by: User, upload: Upload) -> ApplyCounts:
     activity = Activity.objects.select_related("project").get(pk=upload.target["activity"])
-    context = _RowContext(by=by, activity=activity, headers=_canonical_headers(upload.headers))
     rows = list(upload.rows.exclude(status=RowStatus.APPLIED).order_by("number"))
+    headers = _canonical_headers(upload.headers)
+    context = _RowContext(by=by, activity=activity, headers=headers, rows=rows)
     plans = [_plan(row=row, context=context) for row in rows]
     try:
         with transaction.atomic():
@@ -134,14 +163,13 @@ def attendance_sheet_apply(*, by: User, upload: Upload) -> ApplyCounts:
     except IntegrityError:
         # Someone changed the same records meanwhile (a tick on a phone, say): apply the
         # rows one by one instead, each in its own savepoint, against a fresh reading.
-        context = _RowContext(by=by, activity=activity, headers=context.headers)
+        context = _RowContext(by=by, activity=activity, headers=headers, rows=rows)
         applied = failed = 0
-        with transaction.atomic():
-            for row in rows:
-                if _apply_row(row=row, context=context):
-                    applied += 1
-                else:
-                    failed += 1
+        for row in rows:
+            if _apply_row(row=row, context=context):
+                applied += 1
+            else:
+                failed += 1
         return ApplyCounts(applied=applied, failed=failed)
     applied = sum(1 for plan in plans if not plan.errors)
     return ApplyCounts(applied=applied, failed=len(plans) - applied)
@@ -204,11 +232,13 @@ def village_find(lookup: dict[str, Village], text: str) -> Village | None:
 class _RowContext:
     """What every row of a sheet is checked against, read from the database once."""
 
-    def __init__(self, *, by: User, activity: Activity, headers: dict[str, str]) -> None:
+    def __init__(
+        self, *, by: User, activity: Activity, headers: dict[str, str], rows: list[IncomingRow]
+    ) -> None:
         self.by = by
         self.activity = activity
         self.headers = headers
-        self.visible = participants_visible_to(user=by)
+        self._visible = self._visible_named(rows)
         self.communities = list(activity.project.communities.order_by("name_en"))
         self.villages = village_lookup(self.communities)
         self.row_number = 0  # the row being checked, for its messages
@@ -218,8 +248,16 @@ class _RowContext:
     def cells(self, row: IncomingRow) -> dict[str, str]:
         return _cells(self.headers, row)
 
+    def _visible_named(self, rows: list[IncomingRow]) -> dict[int, Participant]:
+        """The women the rows name by id that this officer may see, in one query."""
+        wanted = {from_khmer_digits(self.cells(row).get("participant_id", "")) for row in rows}
+        ids = [int(ident) for ident in wanted if ident.isdigit()]
+        if not ids:
+            return {}
+        return {p.pk: p for p in participants_visible_to(user=self.by).filter(pk__in=ids)}
+
     def visible_one(self, participant_id: int) -> Participant | None:
-        return self.visible.filter(pk=participant_id).first()
+        return self._visible.get(participant_id)
 
     def same_person(self, fields: dict) -> list[Participant]:
         """Who already has this name (in each script given) in this village, born that year."""
@@ -231,9 +269,13 @@ class _RowContext:
             ):
                 self._people.setdefault(person.village_id, []).append(person)
         km, latin = khmer_key(fields["name_km"]), latin_key(fields["name_latin"])
+        candidates = {  # a woman an earlier row registered is in both lists once saved
+            person.pk or id(person): person
+            for person in [*self._people.get(fields["village"].pk, []), *self._newcomers.values()]
+        }
         return [
             person
-            for person in [*self._people.get(fields["village"].pk, []), *self._newcomers.values()]
+            for person in candidates.values()
             if person.village_id == fields["village"].pk
             and (not km or person.name_km_key == km)
             and (not latin or person.name_latin_key == latin)
@@ -243,10 +285,14 @@ class _RowContext:
     def newcomer(self, fields: dict) -> Participant:
         """A new woman, checked but not saved; a second row for her finds this one."""
         person = participant_build(by=self.by, **fields)
+        self.remember(person)
+        return person
+
+    def remember(self, person: Participant) -> None:
+        """A woman an earlier row of this sheet brought in, found again by her keys."""
         self._newcomers[
             (person.village_id, person.name_km_key, person.name_latin_key, person.birth_year)
         ] = person
-        return person
 
 
 def _cells(headers: dict[str, str], row: IncomingRow) -> dict[str, str]:
@@ -372,7 +418,11 @@ def _apply_row(*, row: IncomingRow, context: _RowContext) -> bool:
                 source=AttendanceSource.SHEET,
             )
             row_mark_applied(row=row, result=f"participant:{participant.pk}")
-            return True
-        transaction.set_rollback(True)
+        else:
+            transaction.set_rollback(True)
+    if participant is not None and not errors:
+        # Only once her row is saved: a later row of the sheet for her finds her, not a new one.
+        context.remember(participant)
+        return True
     row_mark_failed(row=row, errors=errors)
     return False

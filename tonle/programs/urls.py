@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("activities/<int:activity_id>/sheet/", views.sheet_upload, name="programs-sheet-upload"),
     path("sheets/<int:upload_id>/", views.sheet_page, name="programs-sheet"),
+    path("sheets/<int:upload_id>/apply/", views.sheet_apply, name="programs-sheet-apply"),
+    path("sheets/<int:upload_id>/file/", views.sheet_file, name="programs-sheet-file"),
     path(
         "sheets/<int:upload_id>/rows/<int:row_id>/",
         views.sheet_row_correct,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.guards import guarded_get
+from tonle.accounts.media import media_response
 from tonle.collect.models import RowStatus, Upload
-from tonle.collect.services import row_correct
 from tonle.collect.sheets import SheetError
 from tonle.geo.models import Village
 from tonle.lib.forms import add_service_errors
@@ -45,6 +46,7 @@ from tonle.programs.sheets import (
     ApplyCounts,
     activity_sheet_uploads,
     attendance_sheet_apply,
+    attendance_sheet_row_correct,
     attendance_sheet_upload,
     cells_of,
 )
@@ -254,7 +256,8 @@ def sheet_page(request: HttpRequest, upload_id: int) -> HttpResponse:
     villages = _sheet_villages(activity)
     failed = [
         {"row": row, "form": RowCorrectionForm(values=cells_of(upload, row), villages=villages,
-                                               prefix=f"row{row.pk}")}
+                                               prefix=f"row{row.pk}"),
+         "as_arrived": row.as_arrived(upload.headers)}
         for row in rows
         if row.status == RowStatus.FAILED
     ]  # fmt: skip
@@ -267,6 +270,8 @@ def sheet_page(request: HttpRequest, upload_id: int) -> HttpResponse:
             "applied": sum(1 for row in rows if row.status == RowStatus.APPLIED),
             "total": len(rows),
             "failed": failed,
+            # Stored but not applied: the server stopped before it reached them.
+            "waiting": [row for row in rows if row.status == RowStatus.PENDING],
         },
     )
 
@@ -297,7 +302,32 @@ def sheet_row_correct(request: HttpRequest, upload_id: int, row_id: int) -> Http
         prefix=f"row{row.pk}",
     )  # fmt: skip
     form.is_valid()
-    row_correct(row=row, corrections=form.corrections())
+    counts = attendance_sheet_row_correct(
+        by=request.user, upload=upload, row_id=row.pk, corrections=form.corrections()
+    )
+    messages.info(request, _applied_message(counts))
+    return redirect("programs-sheet", upload_id=upload.pk)
+
+
+@require_POST
+@editor_required
+def sheet_apply(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """Apply the rows still waiting, e.g. after the server stopped half-way through a sheet."""
+    upload, _activity = _upload_for_user(request, upload_id)
     counts = attendance_sheet_apply(by=request.user, upload=upload)
     messages.info(request, _applied_message(counts))
     return redirect("programs-sheet", upload_id=upload.pk)
+
+
+@require_GET
+@editor_required
+def sheet_file(request: HttpRequest, upload_id: int) -> FileResponse:
+    """The file as it arrived, to those who may see its sheet."""
+    upload, _activity = _upload_for_user(request, upload_id)
+    response = media_response(
+        request, name=upload.file.name, allowed=True, record_type="upload", record_id=upload.pk
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=upload.file_name
+    )
+    return response
