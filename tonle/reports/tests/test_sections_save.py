@@ -3,10 +3,12 @@
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.urls import reverse
 
 from tonle.reports.models import Section, SectionKind
+from tonle.reports.services import sections_save
 from tonle.reports.tests.factories import SectionFactory
 
 
@@ -61,3 +63,14 @@ def test_a_removal_that_fails_leaves_every_section_as_it_was(client, world, repo
         ("Introduction", "Before."),
         ("Outcomes", "To be removed."),
     ]
+
+
+def test_a_section_of_another_report_is_refused_and_nothing_is_written(world, report, sections):
+    other = SectionFactory(heading_en="Another report's")
+    sections[0].body_en = "Changed."
+    other.body_en = "Taken over."
+    with pytest.raises(ValidationError):
+        sections_save(by=world.manager, template=report, saved=[sections[0], other])
+    assert Section.objects.get(pk=sections[0].pk).body_en == "Before."
+    assert Section.objects.get(pk=other.pk).template_id != report.pk
+    assert not Section.history.filter(history_user=world.manager).exists()
