@@ -169,6 +169,9 @@ class CaseNote(models.Model):
         verbose_name=_("written by"),
     )
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    # Restricted like the notes themselves: read only through `case_note_history_for_user`,
+    # never in the admin.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case note")

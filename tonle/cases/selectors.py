@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -76,6 +77,22 @@ def case_notes_for_user(*, user: User, case: Case, path: str = "") -> list[CaseN
         user=user, action=AccessAction.READ, record_type="case-notes", record_id=case.pk, path=path
     )
     return list(case.notes.select_related("written_by"))
+
+
+def case_note_history_for_user(*, user: User, case: Case, path: str = "") -> list[Any] | None:
+    """Every version of the case's notes (written, changed, removed), newest first, to those who
+    may read the notes, or None; the history holds the notes' text, so it is read and logged
+    as the notes are."""
+    if not may_read_notes(user=user, case=case):
+        return None
+    access_log(
+        user=user, action=AccessAction.READ, record_type="case-notes", record_id=case.pk, path=path
+    )
+    return list(
+        CaseNote.history.filter(case_id=case.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
 
 
 def case_sessions(*, case: Case) -> QuerySet[Session]:

@@ -153,8 +153,11 @@ def _refresh_case_dates(case: Case, *, by: User) -> None:
 def note_add(*, by: User, case: Case, text: str) -> CaseNote:
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")})
+    note = CaseNote(case=case, text=text.strip(), written_by=by)
+    note._history_user = by
     with transaction.atomic():
-        return CaseNote.objects.create(case=case, text=text.strip(), written_by=by)
+        note.save()
+    return note
 
 
 def case_close(*, by: User, case: Case, closed_on: dt.date) -> Case:

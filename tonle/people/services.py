@@ -133,6 +133,14 @@ def participant_update(*, participant: Participant, by: User | None, **changes: 
         setattr(participant, name, value)
     if participant.consent_given and not consent_was_given:
         participant.consent_recorded_by = by
+    return participant_save(by=by, participant=participant)
+
+
+def participant_save(*, by: User | None, participant: Participant) -> Participant:
+    """Check and save a person whose fields are already set (a correction, or the admin's
+    form), with her search keys written again and her history."""
+    if participant.pk is None and participant.registered_by is None:
+        participant.registered_by = by
     participant_fill_keys(participant)
     _validate(participant)
     participant._history_user = by

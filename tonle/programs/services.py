@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from tonle.accounts.models import User
 from tonle.geo.models import Village
 from tonle.people.models import Participant
+from tonle.people.services import participant_register
 from tonle.programs.models import (
     Activity,
     ActivityType,
@@ -99,6 +101,18 @@ def attendance_record(
         # Two phones ticked her at the same moment: the other tick won, which is the same thing.
         return Attendance.objects.get(activity=activity, participant=participant), False
     return attendance, True
+
+
+def attendance_register_and_record(
+    *, by: User | None, activity: Activity, village: Village, **fields: Any
+) -> tuple[Participant, Attendance]:
+    """Register a new woman at the door and mark her present: both or neither, so a tick that
+    fails leaves no woman registered without her attendance (see participant_build for the
+    fields)."""
+    with transaction.atomic():
+        participant = participant_register(by=by, village=village, **fields)
+        attendance, _created = attendance_record(by=by, activity=activity, participant=participant)
+    return participant, attendance
 
 
 def attendances_record_many(

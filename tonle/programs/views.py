@@ -25,7 +25,7 @@ from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
 from tonle.people.selectors import participant_get_for_user, participant_search
-from tonle.people.services import participant_likely_duplicates, participant_register
+from tonle.people.services import participant_likely_duplicates
 from tonle.programs.forms import (
     ActivityForm,
     DoorRegistrationForm,
@@ -40,7 +40,12 @@ from tonle.programs.selectors import (
     project_get_for_user,
     projects_visible_to,
 )
-from tonle.programs.services import activity_create, attendance_record, attendance_remove
+from tonle.programs.services import (
+    activity_create,
+    attendance_record,
+    attendance_register_and_record,
+    attendance_remove,
+)
 from tonle.programs.sheets import (
     UPLOAD_KIND,
     ApplyCounts,
@@ -198,8 +203,9 @@ def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
             fields = {name: data[name] for name in DoorRegistrationForm.Meta.fields}
             if fields["consent_given"]:
                 fields["consent_date"] = timezone.localdate()
-            participant = participant_register(by=request.user, **fields)
-            attendance_record(by=request.user, activity=activity, participant=participant)
+            participant, _attendance = attendance_register_and_record(
+                by=request.user, activity=activity, **fields
+            )
             messages.success(
                 request, _("%(name)s is registered and marked present.") % {"name": participant}
             )

@@ -65,6 +65,7 @@ class Section(models.Model):
         _("indicator"), max_length=50, blank=True, help_text=_("The code of the charted indicator.")
     )
     photo = models.ImageField(_("photo"), upload_to="reports/%Y/", blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("section")

@@ -33,6 +33,7 @@ from tonle.reports.models import (
     RenderJob,
     RenderStatus,
     ReportTemplate,
+    Section,
     SectionKind,
     SmallFigureRelease,
 )
@@ -87,6 +88,28 @@ def report_template_save(*, by: User | None, template: ReportTemplate) -> Report
     with transaction.atomic():
         template.save()
     return template
+
+
+def sections_save(
+    *,
+    by: User | None,
+    template: ReportTemplate,
+    saved: Collection[Section] = (),
+    removed: Collection[Section] = (),
+) -> None:
+    """Write a report's edited and new sections and delete the removed ones, all or nothing,
+    each change kept in the sections' history with who made it."""
+    strangers = [s for s in (*saved, *removed) if s.pk and s.template_id != template.pk]
+    if strangers:
+        raise ValidationError(_("A section of another report cannot be changed here."))
+    with transaction.atomic():
+        for section in saved:
+            section.template = template
+            section._history_user = by
+            section.save()
+        for section in removed:
+            section._history_user = by
+            section.delete()
 
 
 def report_media(*, report: RenderedReport) -> dict[str, str]:

@@ -43,6 +43,7 @@ from tonle.reports.services import (
     render_job_start,
     report_issue,
     report_tables,
+    sections_save,
     small_figure_release,
 )
 from tonle.results.indicators import DIMENSIONS
@@ -131,11 +132,10 @@ def report_edit(request: HttpRequest, slug: str, report: str) -> HttpResponse:
     formset = SectionFormSet(request.POST or None, request.FILES or None, queryset=sections)
     refused = too_large_marked(request, *formset.forms)
     if request.method == "POST" and not refused and formset.is_valid():
-        for section in formset.save(commit=False):
-            section.template = template
-            section.save()
-        for gone in formset.deleted_objects:
-            gone.delete()
+        saved = formset.save(commit=False)
+        sections_save(
+            by=request.user, template=template, saved=saved, removed=formset.deleted_objects
+        )
         messages.success(request, _("The report's sections are saved."))
         return redirect("reports-edit", slug=slug, report=report)
     rendered = report_render(template=template, language=_language(request), names=True)

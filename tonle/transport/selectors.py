@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Sum
@@ -112,21 +113,34 @@ class DriverMonth:
         return f"{self.month:%Y-%m}"
 
 
-def driver_months(*, driver: Driver, user: User, limit: int = 6) -> list[DriverMonth]:
-    """The latest months the driver worked for the user's projects, with trips and total, newest first."""
+@dataclass(frozen=True)
+class DriverRow:
+    driver: Driver
+    months: list[DriverMonth]
+
+
+def drivers_with_months(*, user: User, limit: int = 6) -> list[DriverRow]:
+    """The drivers the user may see, each with the latest months he worked for her projects
+    (trips and total, newest first): two queries however many drivers there are."""
+    drivers = list(drivers_visible_to(user=user).select_related("commune").order_by("name", "id"))
     rows = (
         trips_visible_to(user=user)
-        .filter(driver=driver)
-        .values("date__year", "date__month")
+        .filter(driver__in=[d.pk for d in drivers])
+        .values("driver_id", "date__year", "date__month")
         .annotate(total=Sum("fare"), trips=Count("id"))
-        .order_by("-date__year", "-date__month")[:limit]
+        .order_by("driver_id", "-date__year", "-date__month")
     )
-    return [
-        DriverMonth(
-            month=dt.date(r["date__year"], r["date__month"], 1), trips=r["trips"], total=r["total"]
-        )
-        for r in rows
-    ]
+    months: dict[int, list[DriverMonth]] = defaultdict(list)
+    for r in rows:
+        if len(months[r["driver_id"]]) < limit:
+            months[r["driver_id"]].append(
+                DriverMonth(
+                    month=dt.date(r["date__year"], r["date__month"], 1),
+                    trips=r["trips"],
+                    total=r["total"],
+                )
+            )
+    return [DriverRow(driver=d, months=months.get(d.pk, [])) for d in drivers]
 
 
 def trip_timeline(participant: Participant, user: User) -> list[TimelineEntry]:

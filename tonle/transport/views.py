@@ -29,8 +29,8 @@ from tonle.transport.selectors import (
     Statement,
     contracts_for_trip,
     driver_month,
-    driver_months,
     drivers_visible_to,
+    drivers_with_months,
     trip_list,
 )
 from tonle.transport.services import payment_approve, payment_mark_paid, trip_record
@@ -71,10 +71,7 @@ def _month(text: str) -> dt.date:
 @require_GET
 @editor_required
 def drivers(request: HttpRequest) -> HttpResponse:
-    rows = [
-        {"driver": d, "months": driver_months(driver=d, user=request.user)}
-        for d in drivers_visible_to(user=request.user)
-    ]
+    rows = drivers_with_months(user=request.user)
     return render(request, "transport/drivers.html", {"rows": rows})
 
 
