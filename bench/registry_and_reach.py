@@ -375,7 +375,7 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
         )
         log(f"{name}: median {statistics.median(times):.1f} ms")
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")  # a host the settings allow
     client.force_login(admin)
 
     page = page_getter(client)
@@ -396,17 +396,17 @@ def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
 
     activity_url = reverse("programs-activity", args=[pinned.pk])
     html = page(activity_url).decode()
-    # One ✕ button a woman present (the list is one form since the list of 300 was slimmed).
-    present = html.count('name="participant" value="')
-    if present != PINNED_SIZE:
-        raise SystemExit(f"the pinned activity shows {present} attendees, not {PINNED_SIZE}")
+    # The heading counts every woman present; the list below it is paged (50 a page).
+    present = f"{PINNED_SIZE:,} present"
+    if present not in html:
+        raise SystemExit(f"the pinned activity does not say “{present}”")
     times = [timed(lambda: page(activity_url))[0] for _ in range(args.repeat)]
     rows.append(
         median_row(
             "attendance-page",
             times,
             TARGET_PAGE_MS,
-            f"GET {activity_url}, {PINNED_SIZE} attendees, {args.repeat} runs, "
+            f"GET {activity_url}, {PINNED_SIZE} attendees (a page of them), {args.repeat} runs, "
             f"max {fmt_ms(max(times))}",
         )
     )
@@ -597,7 +597,7 @@ def explain_slow_queries(db: str, args: argparse.Namespace) -> None:
     admin = User.objects.get(username=ADMIN_USERNAME)
     project = Project.objects.get(slug=PROJECT_SLUG)
     pinned = pinned_activity(project)
-    client = Client()
+    client = Client(HTTP_HOST="localhost")  # a host the settings allow
     client.force_login(admin)
     latin, khmer = search_queries()
     cases: list[tuple[str, Callable[[], object]]] = [

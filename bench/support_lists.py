@@ -627,7 +627,7 @@ def measure(db: str, args: argparse.Namespace) -> list[Row]:
     statement_url = reverse("transport-statement", args=[driver_id, f"{month:%Y-%m}"])
     things: list[Measured] = []
     for who, user in (("officer", officer), ("manager", manager)):
-        client = Client()
+        client = Client(HTTP_HOST="localhost")  # a host the settings allow
         client.force_login(user)
         page = page_getter(client)
         html = page(supervision_url).decode()
