@@ -5,6 +5,11 @@ the roaring bitmap of the participant ids behind it, so its count is exact and i
 be listed. Cells are derived data: `reach_rebuild` makes them from SQL at any time, and
 `reach_refresh` applies only what changed since, read from django-simple-history's tables
 (every service writes them), so no record app has to know that cells exist.
+
+Only the background worker writes cells (results.services.results_catch_up, every few
+seconds). A reader never does: it reads the stored cells and counts the few people whose
+records changed since the last refresh again in memory, so its figures are exact and its
+request takes no write lock.
 """
 
 from __future__ import annotations
@@ -160,30 +165,49 @@ def _changes_since(state: ReachState) -> tuple[set[int], dict[str, int]]:
 
 
 def reach_refresh(*, project: Project) -> ReachState:
-    """Bring the project's cells up to date with every change recorded since the last refresh."""
+    """Bring the project's cells up to date with every change recorded since the last refresh.
+
+    Run by the background worker (results_catch_up), never by a reader: a reader counts what
+    changed since in memory (cell_counts) and writes nothing."""
     with transaction.atomic():
         state = ReachState.objects.select_for_update().filter(project=project).first()
         if state is None:
             return reach_rebuild(project=project)
         affected, marks = _changes_since(state)
         if affected:
-            _apply(project, BitMap(affected))
-        for name, value in marks.items():
-            setattr(state, name, value)
-        state.caught_up_at = timezone.now()
-        state.save()
+            _save(project, _stored(project), _caught_up(project, BitMap(affected)))
+        if any(getattr(state, name) != value for name, value in marks.items()) or affected:
+            for name, value in marks.items():
+                setattr(state, name, value)
+            state.caught_up_at = timezone.now()
+            state.save()
     return state
 
 
-def _apply(project: Project, affected: BitMap) -> None:
-    activities = _Activities(project)
-    ids = list(affected)
-    rows = [_attendance_rows(project, chunk) for chunk in chunks(ids)]
-    fresh = _cells_from(activities, np.concatenate(rows))
-    existing = {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
+def _stored(project: Project) -> dict[tuple[str, str], ReachCell]:
+    return {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
+
+
+class _CaughtUp:
+    """The cells of the people affected since the marks, counted again from SQL; applied to a
+    stored cell, it gives that cell as it stands now."""
+
+    def __init__(self, fresh: Cells, affected: BitMap) -> None:
+        self.fresh, self.affected = fresh, affected
+
+    def cell(self, place: tuple[str, str], before: BitMap) -> BitMap:
+        return (before - self.affected) | self.fresh.get(place, BitMap())
+
+
+def _caught_up(project: Project, affected: BitMap) -> _CaughtUp:
+    rows = [_attendance_rows(project, chunk) for chunk in chunks(list(affected))]
+    return _CaughtUp(_cells_from(_Activities(project), np.concatenate(rows)), affected)
+
+
+def _save(project: Project, existing: dict[tuple[str, str], ReachCell], now: _CaughtUp) -> None:
     for place, cell in existing.items():
         before = cell.bitmap()
-        after = (before - affected) | fresh.pop(place, BitMap())
+        after = now.cell(place, before)
         if after == before:
             continue
         if after:
@@ -193,23 +217,62 @@ def _apply(project: Project, affected: BitMap) -> None:
         else:
             cell.delete()
     ReachCell.objects.bulk_create(
-        [_cell(project, dimension, key, ids) for (dimension, key), ids in fresh.items()]
+        [
+            _cell(project, dimension, key, ids)
+            for (dimension, key), ids in now.fresh.items()
+            if (dimension, key) not in existing
+        ]
     )
 
 
+def _behind(project: Project) -> tuple[ReachState | None, BitMap]:
+    """The project's state and the people whose cells changed since it (reads only).
+
+    The state is read before the cells: cells saved by a refresh in between are newer than
+    its marks, and counting the affected people again over them gives the same figures."""
+    state = ReachState.objects.filter(project=project).first()
+    if state is None:
+        return None, BitMap()
+    affected, _marks = _changes_since(state)
+    return state, BitMap(affected)
+
+
+def _all_from_sql(project: Project) -> Cells:
+    """Every cell in memory, for a project whose cells were never built (the worker builds them)."""
+    return _cells_from(_Activities(project), _attendance_rows(project, None))
+
+
 def cell_ids(*, project: Project, dimension: str, key: str) -> BitMap:
-    """The participant ids behind one figure, up to date; empty for a figure nobody is in."""
-    reach_refresh(project=project)
+    """The participant ids behind one figure, up to date; empty for a figure nobody is in.
+
+    Reads only: what changed since the last refresh is counted in memory."""
+    state, affected = _behind(project)
+    if state is None:
+        return _all_from_sql(project).get((dimension, key), BitMap())
     cell = ReachCell.objects.filter(project=project, dimension=dimension, key=key).first()
-    return cell.bitmap() if cell else BitMap()
+    ids = cell.bitmap() if cell else BitMap()
+    if affected:
+        ids = _caught_up(project, affected).cell((dimension, key), ids)
+    return ids
 
 
 def cell_counts(*, project: Project) -> dict[tuple[str, str], int]:
-    """Every figure of the project, up to date."""
-    reach_refresh(project=project)
-    return {
-        (dimension, key): count
-        for dimension, key, count in ReachCell.objects.filter(project=project).values_list(
-            "dimension", "key", "count"
-        )
-    }
+    """Every figure of the project, up to date.
+
+    Reads only: what changed since the last refresh is counted in memory."""
+    state, affected = _behind(project)
+    if state is None:
+        return {place: len(ids) for place, ids in _all_from_sql(project).items()}
+    cells = ReachCell.objects.filter(project=project)
+    if not affected:
+        return {
+            (dimension, key): count
+            for dimension, key, count in cells.values_list("dimension", "key", "count")
+        }
+    now = _caught_up(project, affected)
+    counts = {}
+    for dimension, key, ids in cells.values_list("dimension", "key", "ids"):
+        counts[(dimension, key)] = len(now.cell((dimension, key), BitMap.deserialize(bytes(ids))))
+    for place, ids in now.fresh.items():
+        counts.setdefault(place, len(ids))
+    return {place: n for place, n in counts.items() if n}

@@ -7,7 +7,8 @@ so it stays an exact count of distinct people however the cells are combined.
 
 SQL (indicators.py) is the truth: a grid is built from it, kept in step from the history
 tables the way the reach cells are, rebuilt whenever asked, and a property test checks
-both agree on random data and random definitions.
+both agree on random data and random definitions. As with the cells, only the background
+worker saves a grid (grid_refresh); a reader catches the stored grid up in memory.
 """
 
 from __future__ import annotations
@@ -422,44 +423,75 @@ def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -
     return Grid(np.array([keys[i] for i in kept], dtype=np.int64), [bitmaps[i] for i in kept])
 
 
+def _loaded(stored: IndicatorGrid) -> Grid:
+    """The stored grid, from this process's memory when it holds the same revision."""
+    with _LOCK:
+        loaded = _LOADED.get(stored.pk)
+    if loaded and loaded[0] == stored.revision:
+        return loaded[1]
+    grid = Grid.deserialize(bytes(IndicatorGrid.objects.get(pk=stored.pk).data))
+    with _LOCK:
+        _LOADED[stored.pk] = (stored.revision, grid)
+    return grid
+
+
+def _caught_up(
+    project: Project, definition: dict[str, Any], measure: Measure, stored: IndicatorGrid
+) -> tuple[Grid, dict[str, Any], bool]:
+    """The stored grid with every change recorded since its marks applied, in memory: the
+    grid, the marks it is now at, and whether any cell changed. Reads only."""
+    affected: set[int] = set()  # people to count again from all their records
+    added: set[int] = set()  # new records of the measure, added as they are
+    marks = dict(stored.marks)
+    for source in [*SOURCES[measure.code], _PARTICIPANTS]:
+        label = source.model._meta.label
+        changes = changed_since(source.model, marks.get(label, 0), marks.get(f"{label}:seen", ()))
+        marks[label], marks[f"{label}:seen"] = changes.mark, changes.seen
+        if source.records:
+            added |= changes.inserted
+        if changes.altered:
+            affected.update(p for p in source.people(changes.altered) if p is not None)
+    grid = _loaded(stored)
+    if added:
+        grid = _apply(grid, _build(project, definition, records=sorted(added)), BitMap())
+    if affected:
+        fresh = _build(project, definition, people=sorted(affected))
+        grid = _apply(grid, fresh, BitMap(affected))
+    return grid, marks, bool(added or affected)
+
+
 def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
-    """The definition's grid, up to date with every change recorded since it was last read."""
+    """The definition's grid, up to date with every change recorded since it was last refreshed.
+
+    Reads only: the stored grid is caught up in memory (a grid never built is made in memory
+    from SQL); the background worker saves the caught-up grid (grid_refresh)."""
     measure = definition_check(project=project, definition=definition)
-    stamp = _stamp(definition)
+    stored = (
+        IndicatorGrid.objects.defer("data")
+        .filter(project=project, stamp=_stamp(definition))
+        .first()
+    )
+    if stored is None:
+        return _grid_of(_build(project, definition))
+    return _caught_up(project, definition, measure, stored)[0]
+
+
+def grid_refresh(*, project: Project, definition: dict[str, Any]) -> Grid:
+    """Save the definition's grid caught up with every change since it was last refreshed (or
+    build it). Run by the background worker (results_catch_up), never by a reader."""
+    measure = definition_check(project=project, definition=definition)
     with transaction.atomic():
         stored = (
             IndicatorGrid.objects.select_for_update()
             .defer("data")
-            .filter(project=project, stamp=stamp)
+            .filter(project=project, stamp=_stamp(definition))
             .first()
         )
         if stored is None:
             return grid_rebuild(project=project, definition=definition)
-        affected: set[int] = set()  # people to count again from all their records
-        added: set[int] = set()  # new records of the measure, added as they are
-        marks = dict(stored.marks)
-        for source in [*SOURCES[measure.code], _PARTICIPANTS]:
-            label = source.model._meta.label
-            changes = changed_since(
-                source.model, marks.get(label, 0), marks.get(f"{label}:seen", ())
-            )
-            marks[label], marks[f"{label}:seen"] = changes.mark, changes.seen
-            if source.records:
-                added |= changes.inserted
-            if changes.altered:
-                affected.update(p for p in source.people(changes.altered) if p is not None)
-        with _LOCK:
-            loaded = _LOADED.get(stored.pk)
-        if loaded and loaded[0] == stored.revision:
-            grid = loaded[1]
-        else:
-            grid = Grid.deserialize(bytes(IndicatorGrid.objects.get(pk=stored.pk).data))
-        if added:
-            grid = _apply(grid, _build(project, definition, records=sorted(added)), BitMap())
-        if affected:
-            fresh = _build(project, definition, people=sorted(affected))
-            grid = _apply(grid, fresh, BitMap(affected))
-        changed_grid = bool(added or affected)
+        grid, marks, changed_grid = _caught_up(project, definition, measure, stored)
+        if not changed_grid and marks == stored.marks:
+            return grid
         if changed_grid:
             stored.data = grid.serialize()
             stored.cells = len(grid.bitmaps)
