@@ -14,6 +14,7 @@ request takes no write lock.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -168,15 +169,18 @@ def reach_refresh(*, project: Project) -> ReachState:
     """Bring the project's cells up to date with every change recorded since the last refresh.
 
     Run by the background worker (results_catch_up), never by a reader: a reader counts what
-    changed since in memory (cell_counts) and writes nothing."""
+    changed since in memory (cell_counts) and writes nothing. What changed is worked out
+    before any transaction, so a refresh with nothing to save takes no write lock."""
+    state = ReachState.objects.filter(project=project).first()
+    if state is not None and not _refresh_changes(project, state):
+        return state
     with transaction.atomic():
         state = ReachState.objects.select_for_update().filter(project=project).first()
         if state is None:
             return reach_rebuild(project=project)
-        affected, marks = _changes_since(state)
-        if affected:
-            _save(project, _stored(project), _caught_up(project, BitMap(affected)))
-        if any(getattr(state, name) != value for name, value in marks.items()) or affected:
+        if changes := _refresh_changes(project, state):
+            cells, marks = changes
+            _save(project, cells)
             for name, value in marks.items():
                 setattr(state, name, value)
             state.caught_up_at = timezone.now()
@@ -184,8 +188,28 @@ def reach_refresh(*, project: Project) -> ReachState:
     return state
 
 
-def _stored(project: Project) -> dict[tuple[str, str], ReachCell]:
-    return {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
+_Changed = list[tuple[tuple[str, str], ReachCell | None, BitMap]]
+
+
+def _refresh_changes(project: Project, state: ReachState) -> tuple[_Changed, dict[str, int]] | None:
+    """The cells to save (place, stored cell or None, ids now) and the marks to keep; None
+    when the stored cells and marks are up to date. Reads only."""
+    affected, marks = _changes_since(state)
+    cells: _Changed = []
+    if affected:
+        now = _caught_up(project, BitMap(affected))
+        existing = {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
+        for place, cell in existing.items():
+            before = cell.bitmap()
+            after = now.cell(place, before)
+            if after != before:
+                cells.append((place, cell, after))
+        cells.extend(
+            (place, None, ids) for place, ids in now.fresh.items() if place not in existing
+        )
+    if not cells and all(getattr(state, name) == value for name, value in marks.items()):
+        return None
+    return cells, marks
 
 
 class _CaughtUp:
@@ -204,25 +228,18 @@ def _caught_up(project: Project, affected: BitMap) -> _CaughtUp:
     return _CaughtUp(_cells_from(_Activities(project), np.concatenate(rows)), affected)
 
 
-def _save(project: Project, existing: dict[tuple[str, str], ReachCell], now: _CaughtUp) -> None:
-    for place, cell in existing.items():
-        before = cell.bitmap()
-        after = now.cell(place, before)
-        if after == before:
-            continue
-        if after:
-            updated = _cell(project, cell.dimension, cell.key, after)
+def _save(project: Project, cells: _Changed) -> None:
+    new = []
+    for (dimension, key), cell, ids in cells:
+        if cell is None:
+            new.append(_cell(project, dimension, key, ids))
+        elif ids:
+            updated = _cell(project, dimension, key, ids)
             cell.ids, cell.count = updated.ids, updated.count
             cell.save(update_fields=["ids", "count"])
         else:
             cell.delete()
-    ReachCell.objects.bulk_create(
-        [
-            _cell(project, dimension, key, ids)
-            for (dimension, key), ids in now.fresh.items()
-            if (dimension, key) not in existing
-        ]
-    )
+    ReachCell.objects.bulk_create(new)
 
 
 def _behind(project: Project) -> tuple[ReachState | None, BitMap]:
@@ -240,6 +257,30 @@ def _behind(project: Project) -> tuple[ReachState | None, BitMap]:
 def _all_from_sql(project: Project) -> Cells:
     """Every cell in memory, for a project whose cells were never built (the worker builds them)."""
     return _cells_from(_Activities(project), _attendance_rows(project, None))
+
+
+# In this process: each project's stored cells last read, with when their state was saved
+# (a refresh that changes a cell saves the state in the same transaction).
+_READ: dict[int, tuple[tuple[object, object], Cells]] = {}
+_LOCK = threading.Lock()
+
+
+def _stored_cells(project: Project, state: ReachState) -> Cells:
+    """The stored cells' ids, read from the database only when they changed since last read."""
+    saved = (state.built_at, state.caught_up_at)
+    with _LOCK:
+        read = _READ.get(project.pk)
+    if read and read[0] == saved:
+        return read[1]
+    cells = {
+        (dimension, key): BitMap.deserialize(bytes(ids))
+        for dimension, key, ids in ReachCell.objects.filter(project=project).values_list(
+            "dimension", "key", "ids"
+        )
+    }
+    with _LOCK:
+        _READ[project.pk] = (saved, cells)
+    return cells
 
 
 def cell_ids(*, project: Project, dimension: str, key: str) -> BitMap:
@@ -270,9 +311,9 @@ def cell_counts(*, project: Project) -> dict[tuple[str, str], int]:
             for dimension, key, count in cells.values_list("dimension", "key", "count")
         }
     now = _caught_up(project, affected)
-    counts = {}
-    for dimension, key, ids in cells.values_list("dimension", "key", "ids"):
-        counts[(dimension, key)] = len(now.cell((dimension, key), BitMap.deserialize(bytes(ids))))
+    counts = {
+        place: len(now.cell(place, ids)) for place, ids in _stored_cells(project, state).items()
+    }
     for place, ids in now.fresh.items():
         counts.setdefault(place, len(ids))
     return {place: n for place, n in counts.items() if n}

@@ -83,11 +83,17 @@ def test_the_worker_builds_and_then_catches_up_the_cells_and_each_indicators_gri
     assert len(grid.union(range(len(grid.bitmaps)))) == 5
 
 
-def test_a_catch_up_with_nothing_new_writes_nothing(world):
-    activity = ActivityFactory(project=world.project_a, date=dt.date(2020, 3, 1))
+def test_a_catch_up_with_nothing_new_takes_no_write_lock(world):
+    indicator_save(
+        project=world.project_a, level="output", code="women", name_en="Women",
+        name_km="ស្ត្រី", definition=WOMEN,
+    )  # fmt: skip
+    activity = ActivityFactory(project=world.project_a, date=dt.date(2023, 3, 1))
+    results_catch_up(projects=[world.project_a])
     _tick(world, activity, 2)
     results_catch_up(projects=[world.project_a])
-    ReachState.objects.update(attendance_mark=10**9, activity_mark=10**9, participant_mark=10**9)
     with CaptureQueriesContext(connection) as queries:
-        results_catch_up(projects=[world.project_a])
-    assert [sql for sql in writes_of(queries) if "FOR UPDATE" not in sql] == []
+        results_catch_up(projects=[world.project_a])  # the worker's next round: nothing new
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert writes_of(queries) == [] and not [s for s in statements if "SAVEPOINT" in s]
+    assert _stored_total(world.project_a) == 2
