@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -349,17 +350,21 @@ def _task_close(*, result: DBTaskResult) -> None:
 FROZEN_SPLITS = ("district", "age_band", "quarter")  # what a donor sees behind a frozen figure
 
 
-@transaction.atomic
+# The issued report's id in its figures' links until it has one: the links are made while its
+# figures are computed, before the report is written (see report_issue).
+_NOT_YET_ISSUED = 0
+
+
 def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
     """Freeze the report as it stands: its text in both languages, its figures, the ids of the
-    people behind each figure and the definitions used. Refused while a section has a problem."""
+    people behind each figure and the definitions used. Refused while a section has a problem.
+
+    Every figure is computed first, outside any transaction (a long one would hold the write
+    lock, and on SQLite keep every officer from ticking attendance meanwhile); the frozen
+    result is then written in one short transaction."""
     figures = report_figures(template=template, ids=True)
-    issued = IssuedReport.objects.create(
-        template=template, issued_by=by, starts_on=template.starts_on, ends_on=template.ends_on,
-        snapshot={},
-    )  # fmt: skip
     links = {
-        key: reverse("reports-issued-figure", args=[issued.pk, key])
+        key: reverse("reports-issued-figure", args=[_NOT_YET_ISSUED, key])
         for key, figure in figures.items()
         if not figure.error
     }
@@ -397,9 +402,22 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
             "name_km": indicator.name_km,
             "public": _public(figure, splits, donor.get(figure.code)),
         }  # fmt: skip
-    issued.snapshot = {"languages": languages, "figures": frozen}
-    issued.save(update_fields=["snapshot"])
+    with transaction.atomic():
+        issued = IssuedReport.objects.create(
+            template=template, issued_by=by, starts_on=template.starts_on,
+            ends_on=template.ends_on, snapshot={},
+        )  # fmt: skip
+        issued.snapshot = {"languages": _linked(languages, links, issued.pk), "figures": frozen}
+        issued.save(update_fields=["snapshot"])
     return issued
+
+
+def _linked(languages: dict[str, Any], links: dict[str, str], pk: int) -> dict[str, Any]:
+    """The frozen texts with their figures' links pointing at the issued report `pk`."""
+    text = json.dumps(languages)
+    for key, link in links.items():
+        text = text.replace(link, reverse("reports-issued-figure", args=[pk, key]))
+    return json.loads(text)
 
 
 def _people_annex_in(template: ReportTemplate, language: str) -> list[list[Any]]:

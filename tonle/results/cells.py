@@ -5,10 +5,16 @@ the roaring bitmap of the participant ids behind it, so its count is exact and i
 be listed. Cells are derived data: `reach_rebuild` makes them from SQL at any time, and
 `reach_refresh` applies only what changed since, read from django-simple-history's tables
 (every service writes them), so no record app has to know that cells exist.
+
+Only the background worker writes cells (results.services.results_catch_up, every few
+seconds). A reader never does: it reads the stored cells and counts the few people whose
+records changed since the last refresh again in memory, so its figures are exact and its
+request takes no write lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -160,56 +166,154 @@ def _changes_since(state: ReachState) -> tuple[set[int], dict[str, int]]:
 
 
 def reach_refresh(*, project: Project) -> ReachState:
-    """Bring the project's cells up to date with every change recorded since the last refresh."""
+    """Bring the project's cells up to date with every change recorded since the last refresh.
+
+    Run by the background worker (results_catch_up), never by a reader: a reader counts what
+    changed since in memory (cell_counts) and writes nothing. What changed is worked out
+    before any transaction, so a refresh with nothing to save takes no write lock."""
+    state = ReachState.objects.filter(project=project).first()
+    if state is not None and not _refresh_changes(project, state):
+        return state
     with transaction.atomic():
         state = ReachState.objects.select_for_update().filter(project=project).first()
         if state is None:
             return reach_rebuild(project=project)
-        affected, marks = _changes_since(state)
-        if affected:
-            _apply(project, BitMap(affected))
-        for name, value in marks.items():
-            setattr(state, name, value)
-        state.caught_up_at = timezone.now()
-        state.save()
+        if changes := _refresh_changes(project, state):
+            cells, marks = changes
+            _save(project, cells)
+            for name, value in marks.items():
+                setattr(state, name, value)
+            state.caught_up_at = timezone.now()
+            state.save()
     return state
 
 
-def _apply(project: Project, affected: BitMap) -> None:
-    activities = _Activities(project)
-    ids = list(affected)
-    rows = [_attendance_rows(project, chunk) for chunk in chunks(ids)]
-    fresh = _cells_from(activities, np.concatenate(rows))
-    existing = {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
-    for place, cell in existing.items():
-        before = cell.bitmap()
-        after = (before - affected) | fresh.pop(place, BitMap())
-        if after == before:
-            continue
-        if after:
-            updated = _cell(project, cell.dimension, cell.key, after)
+_Changed = list[tuple[tuple[str, str], ReachCell | None, BitMap]]
+
+
+def _refresh_changes(project: Project, state: ReachState) -> tuple[_Changed, dict[str, int]] | None:
+    """The cells to save (place, stored cell or None, ids now) and the marks to keep; None
+    when the stored cells and marks are up to date. Reads only."""
+    affected, marks = _changes_since(state)
+    cells: _Changed = []
+    if affected:
+        now = _caught_up(project, BitMap(affected))
+        existing = {(c.dimension, c.key): c for c in ReachCell.objects.filter(project=project)}
+        for place, cell in existing.items():
+            before = cell.bitmap()
+            after = now.cell(place, before)
+            if after != before:
+                cells.append((place, cell, after))
+        cells.extend(
+            (place, None, ids) for place, ids in now.fresh.items() if place not in existing
+        )
+    if not cells and all(getattr(state, name) == value for name, value in marks.items()):
+        return None
+    return cells, marks
+
+
+class _CaughtUp:
+    """The cells of the people affected since the marks, counted again from SQL; applied to a
+    stored cell, it gives that cell as it stands now."""
+
+    def __init__(self, fresh: Cells, affected: BitMap) -> None:
+        self.fresh, self.affected = fresh, affected
+
+    def cell(self, place: tuple[str, str], before: BitMap) -> BitMap:
+        return (before - self.affected) | self.fresh.get(place, BitMap())
+
+
+def _caught_up(project: Project, affected: BitMap) -> _CaughtUp:
+    rows = [_attendance_rows(project, chunk) for chunk in chunks(list(affected))]
+    return _CaughtUp(_cells_from(_Activities(project), np.concatenate(rows)), affected)
+
+
+def _save(project: Project, cells: _Changed) -> None:
+    new = []
+    for (dimension, key), cell, ids in cells:
+        if cell is None:
+            new.append(_cell(project, dimension, key, ids))
+        elif ids:
+            updated = _cell(project, dimension, key, ids)
             cell.ids, cell.count = updated.ids, updated.count
             cell.save(update_fields=["ids", "count"])
         else:
             cell.delete()
-    ReachCell.objects.bulk_create(
-        [_cell(project, dimension, key, ids) for (dimension, key), ids in fresh.items()]
-    )
+    ReachCell.objects.bulk_create(new)
+
+
+def _behind(project: Project) -> tuple[ReachState | None, BitMap]:
+    """The project's state and the people whose cells changed since it (reads only).
+
+    The state is read before the cells: cells saved by a refresh in between are newer than
+    its marks, and counting the affected people again over them gives the same figures."""
+    state = ReachState.objects.filter(project=project).first()
+    if state is None:
+        return None, BitMap()
+    affected, _marks = _changes_since(state)
+    return state, BitMap(affected)
+
+
+def _all_from_sql(project: Project) -> Cells:
+    """Every cell in memory, for a project whose cells were never built (the worker builds them)."""
+    return _cells_from(_Activities(project), _attendance_rows(project, None))
+
+
+# In this process: each project's stored cells last read, with when their state was saved
+# (a refresh that changes a cell saves the state in the same transaction).
+_READ: dict[int, tuple[tuple[object, object], Cells]] = {}
+_LOCK = threading.Lock()
+
+
+def _stored_cells(project: Project, state: ReachState) -> Cells:
+    """The stored cells' ids, read from the database only when they changed since last read."""
+    saved = (state.built_at, state.caught_up_at)
+    with _LOCK:
+        read = _READ.get(project.pk)
+    if read and read[0] == saved:
+        return read[1]
+    cells = {
+        (dimension, key): BitMap.deserialize(bytes(ids))
+        for dimension, key, ids in ReachCell.objects.filter(project=project).values_list(
+            "dimension", "key", "ids"
+        )
+    }
+    with _LOCK:
+        _READ[project.pk] = (saved, cells)
+    return cells
 
 
 def cell_ids(*, project: Project, dimension: str, key: str) -> BitMap:
-    """The participant ids behind one figure, up to date; empty for a figure nobody is in."""
-    reach_refresh(project=project)
+    """The participant ids behind one figure, up to date; empty for a figure nobody is in.
+
+    Reads only: what changed since the last refresh is counted in memory."""
+    state, affected = _behind(project)
+    if state is None:
+        return _all_from_sql(project).get((dimension, key), BitMap())
     cell = ReachCell.objects.filter(project=project, dimension=dimension, key=key).first()
-    return cell.bitmap() if cell else BitMap()
+    ids = cell.bitmap() if cell else BitMap()
+    if affected:
+        ids = _caught_up(project, affected).cell((dimension, key), ids)
+    return ids
 
 
 def cell_counts(*, project: Project) -> dict[tuple[str, str], int]:
-    """Every figure of the project, up to date."""
-    reach_refresh(project=project)
-    return {
-        (dimension, key): count
-        for dimension, key, count in ReachCell.objects.filter(project=project).values_list(
-            "dimension", "key", "count"
-        )
+    """Every figure of the project, up to date.
+
+    Reads only: what changed since the last refresh is counted in memory."""
+    state, affected = _behind(project)
+    if state is None:
+        return {place: len(ids) for place, ids in _all_from_sql(project).items()}
+    cells = ReachCell.objects.filter(project=project)
+    if not affected:
+        return {
+            (dimension, key): count
+            for dimension, key, count in cells.values_list("dimension", "key", "count")
+        }
+    now = _caught_up(project, affected)
+    counts = {
+        place: len(now.cell(place, ids)) for place, ids in _stored_cells(project, state).items()
     }
+    for place, ids in now.fresh.items():
+        counts.setdefault(place, len(ids))
+    return {place: n for place, n in counts.items() if n}

@@ -7,7 +7,8 @@ so it stays an exact count of distinct people however the cells are combined.
 
 SQL (indicators.py) is the truth: a grid is built from it, kept in step from the history
 tables the way the reach cells are, rebuilt whenever asked, and a property test checks
-both agree on random data and random definitions.
+both agree on random data and random definitions. As with the cells, only the background
+worker saves a grid (grid_refresh); a reader catches the stored grid up in memory.
 """
 
 from __future__ import annotations
@@ -373,6 +374,8 @@ def _marks(measure_code: str) -> dict[str, int]:
 
 # In this process: the grids last read, with the revision they were read at.
 _LOADED: dict[int, tuple[uuid.UUID, Grid]] = {}
+# ... and each caught up in memory beyond its stored marks: (revision, marks now, grid).
+_AHEAD: dict[int, tuple[uuid.UUID, dict[str, Any], Grid]] = {}
 _LOCK = threading.Lock()
 
 
@@ -422,55 +425,108 @@ def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -
     return Grid(np.array([keys[i] for i in kept], dtype=np.int64), [bitmaps[i] for i in kept])
 
 
+def _loaded(stored: IndicatorGrid) -> Grid:
+    """The stored grid, from this process's memory when it holds the same revision."""
+    with _LOCK:
+        loaded = _LOADED.get(stored.pk)
+    if loaded and loaded[0] == stored.revision:
+        return loaded[1]
+    grid = Grid.deserialize(bytes(IndicatorGrid.objects.get(pk=stored.pk).data))
+    with _LOCK:
+        _LOADED[stored.pk] = (stored.revision, grid)
+    return grid
+
+
+def _caught_up(
+    project: Project, definition: dict[str, Any], measure: Measure, stored: IndicatorGrid
+) -> tuple[Grid, dict[str, Any]]:
+    """The stored grid with every change recorded since its marks applied, in memory: the
+    grid, and the marks it is now at. Reads only.
+
+    The process keeps the grid it last caught up, so the next reader applies only what
+    changed since (applying a change twice leaves a grid as it was, so starting from marks
+    older than the stored ones is as exact)."""
+    with _LOCK:
+        ahead = _AHEAD.get(stored.pk)
+    if ahead and ahead[0] == stored.revision:
+        marks, grid = dict(ahead[1]), ahead[2]
+    else:
+        marks, grid = dict(stored.marks), _loaded(stored)
+    affected: set[int] = set()  # people to count again from all their records
+    added: set[int] = set()  # new records of the measure, added as they are
+    for source in [*SOURCES[measure.code], _PARTICIPANTS]:
+        label = source.model._meta.label
+        changes = changed_since(source.model, marks.get(label, 0), marks.get(f"{label}:seen", ()))
+        marks[label], marks[f"{label}:seen"] = changes.mark, changes.seen
+        if source.records:
+            added |= changes.inserted
+        if changes.altered:
+            affected.update(p for p in source.people(changes.altered) if p is not None)
+    if added:
+        grid = _apply(grid, _build(project, definition, records=sorted(added)), BitMap())
+    if affected:
+        fresh = _build(project, definition, people=sorted(affected))
+        grid = _apply(grid, fresh, BitMap(affected))
+    with _LOCK:
+        _AHEAD[stored.pk] = (stored.revision, marks, grid)
+    return grid, marks
+
+
 def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
-    """The definition's grid, up to date with every change recorded since it was last read."""
+    """The definition's grid, up to date with every change recorded since it was last refreshed.
+
+    Reads only: the stored grid is caught up in memory (a grid never built is made in memory
+    from SQL); the background worker saves the caught-up grid (grid_refresh)."""
     measure = definition_check(project=project, definition=definition)
-    stamp = _stamp(definition)
+    stored = _stored(project, definition)
+    if stored is None:
+        return _grid_of(_build(project, definition))
+    return _caught_up(project, definition, measure, stored)[0]
+
+
+def grid_refresh(*, project: Project, definition: dict[str, Any]) -> Grid:
+    """Save the definition's grid caught up with every change since it was last refreshed (or
+    build it). Run by the background worker (results_catch_up), never by a reader. What
+    changed is worked out before any transaction, so a refresh with nothing to save takes no
+    write lock."""
+    measure = definition_check(project=project, definition=definition)
+    stored = _stored(project, definition)
+    if stored is not None:
+        grid, marks = _caught_up(project, definition, measure, stored)
+        if marks == stored.marks and not _differs(grid, _loaded(stored)):
+            return grid
     with transaction.atomic():
-        stored = (
-            IndicatorGrid.objects.select_for_update()
-            .defer("data")
-            .filter(project=project, stamp=stamp)
-            .first()
-        )
+        stored = _stored(project, definition, lock=True)
         if stored is None:
             return grid_rebuild(project=project, definition=definition)
-        affected: set[int] = set()  # people to count again from all their records
-        added: set[int] = set()  # new records of the measure, added as they are
-        marks = dict(stored.marks)
-        for source in [*SOURCES[measure.code], _PARTICIPANTS]:
-            label = source.model._meta.label
-            changes = changed_since(
-                source.model, marks.get(label, 0), marks.get(f"{label}:seen", ())
-            )
-            marks[label], marks[f"{label}:seen"] = changes.mark, changes.seen
-            if source.records:
-                added |= changes.inserted
-            if changes.altered:
-                affected.update(p for p in source.people(changes.altered) if p is not None)
-        with _LOCK:
-            loaded = _LOADED.get(stored.pk)
-        if loaded and loaded[0] == stored.revision:
-            grid = loaded[1]
-        else:
-            grid = Grid.deserialize(bytes(IndicatorGrid.objects.get(pk=stored.pk).data))
-        if added:
-            grid = _apply(grid, _build(project, definition, records=sorted(added)), BitMap())
-        if affected:
-            fresh = _build(project, definition, people=sorted(affected))
-            grid = _apply(grid, fresh, BitMap(affected))
-        changed_grid = bool(added or affected)
-        if changed_grid:
+        grid, marks = _caught_up(project, definition, measure, stored)
+        changed = _differs(grid, _loaded(stored))
+        if changed:
             stored.data = grid.serialize()
             stored.cells = len(grid.bitmaps)
             stored.revision = uuid.uuid4()
         stored.marks = marks
         stored.caught_up_at = timezone.now()
-        changed = ["data", "cells", "revision"] if changed_grid else []
-        stored.save(update_fields=["marks", "caught_up_at", *changed])
+        grid_fields = ["data", "cells", "revision"] if changed else []
+        stored.save(update_fields=["marks", "caught_up_at", *grid_fields])
     with _LOCK:
         _LOADED[stored.pk] = (stored.revision, grid)
     return grid
+
+
+def _stored(
+    project: Project, definition: dict[str, Any], *, lock: bool = False
+) -> IndicatorGrid | None:
+    grids = IndicatorGrid.objects.select_for_update() if lock else IndicatorGrid.objects
+    return grids.defer("data").filter(project=project, stamp=_stamp(definition)).first()
+
+
+def _differs(grid: Grid, before: Grid) -> bool:
+    if grid is before:
+        return False
+    return not np.array_equal(grid.cells, before.cells) or any(
+        a != b for a, b in zip(grid.bitmaps, before.bitmaps, strict=True)
+    )
 
 
 def _months(start: dt.date | None, end: dt.date | None) -> tuple[int | None, int | None]:

@@ -176,7 +176,7 @@ class IndicatorGrid(models.Model):
     """The precomputed people of one indicator definition: a bitmap per fine cell (grid.py).
 
     Derived data, like the reach cells: rebuilt from SQL at any time, caught up from the
-    history tables on each read. `stamp` is a hash of the definition and the age bands.
+    history tables by the background worker (a reader catches it up in memory, never saves). `stamp` is a hash of the definition and the age bands.
     """
 
     project = models.ForeignKey(

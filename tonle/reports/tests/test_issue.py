@@ -2,11 +2,14 @@
 
 import datetime as dt
 import io
+import json
 import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,3 +120,29 @@ def test_only_a_manager_issues_and_the_page_offers_it_only_when_nothing_is_broke
         f'<a href="{link}">' in page
         and timezone.localtime(issued.issued_at).strftime("%H:%M") in page
     )
+
+
+def test_issuing_computes_every_figure_first_then_writes_in_one_short_transaction(world, report):
+    """A long transaction holds the write lock (on SQLite from its first statement): every
+    officer ticking attendance would wait for the whole report's figures."""
+    with CaptureQueriesContext(connection) as queries:
+        issued = report_issue(by=world.manager, template=report)
+    statements = [query["sql"].lstrip() for query in queries.captured_queries]
+    opened = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    assert len(statements[:opened]) > 10  # the figures, computed outside any transaction
+    inside = [sql.split(" (")[0].split(" SET")[0] for sql in statements[opened:]]
+    assert inside == [
+        inside[0],  # SAVEPOINT
+        'INSERT INTO "reports_issuedreport"',
+        'UPDATE "reports_issuedreport"',
+        inside[-1],  # RELEASE SAVEPOINT
+    ]
+    assert inside[-1].startswith("RELEASE SAVEPOINT")
+    assert issued.snapshot["figures"]["engaged"]["value"] == 6
+
+
+def test_the_figures_of_an_issued_report_link_to_that_issued_report(world, report):
+    issued = report_issue(by=world.manager, template=report)
+    html = issued.snapshot["languages"]["en"]["sections"][0]["html"]
+    assert f'href="{reverse("reports-issued-figure", args=[issued.pk, "engaged"])}"' in html
+    assert "/issued/0/" not in json.dumps(issued.snapshot)

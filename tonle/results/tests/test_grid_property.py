@@ -184,9 +184,16 @@ class GridEqualsSql(TestCase):
         self, people, ticks, serve_ticks, definition, later, period, data
     ):
         self._world(people, ticks, serve_ticks)
+        self._assert_grid_equals_sql(definition, period, data)  # never built: made in memory
+        grid_module.grid_rebuild(project=self.project, definition=definition)
         self._assert_grid_equals_sql(definition, period, data)
         for change in later:
             self._change(change)
+        self._assert_grid_equals_sql(definition, period, data)  # caught up in memory
+        grid_module._AHEAD.clear()  # as another process reads it: from the stored marks
+        self._assert_grid_equals_sql(definition, period, data)
+        grid_module.grid_refresh(project=self.project, definition=definition)  # the worker
         self._assert_grid_equals_sql(definition, period, data)
         grid_module._LOADED.clear()  # as another process reads it: from the database
+        grid_module._AHEAD.clear()
         self._assert_grid_equals_sql(definition, period, data)

@@ -1,6 +1,10 @@
 """manage.py run_worker: the background worker (django-tasks' db_worker), started again
 whenever it dies, and the PDFs it leaves behind settled so that no page waits for ever.
 
+Beside it, every --catch-up seconds, the reach cells and indicator grids are saved caught up
+with the records (results_catch_up): readers never write, so this is where they are kept in
+step.
+
 `make run` starts it beside the web server; in production a systemd unit runs it (README)."""
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
 
 from tonle.reports.services import render_jobs_recover
+from tonle.results.services import results_catch_up
 
 logger = logging.getLogger("tonle.reports.worker")
 
@@ -43,14 +48,20 @@ class Command(BaseCommand):
             help="Seconds between looks for PDFs no worker will finish (default: 30).",
         )  # fmt: skip
         parser.add_argument(
+            "--catch-up", type=float, default=5.0,
+            help="Seconds between catch-ups of the reach figures and indicator grids (default: 5).",
+        )  # fmt: skip
+        parser.add_argument(
             "--max-backoff", type=float, default=60.0,
             help="Longest wait, in seconds, before a worker that keeps dying is started again.",
         )  # fmt: skip
 
-    def handle(self, *, interval: float, sweep: float, max_backoff: float, **_: Any) -> None:
+    def handle(
+        self, *, interval: float, sweep: float, catch_up: float, max_backoff: float, **_: Any
+    ) -> None:
         _Supervisor(
             interval=interval, sweep=sweep, max_backoff=max_backoff, say=self.stdout.write
-        ).run()
+        ).run(catch_up=catch_up)
 
 
 class _Supervisor:
@@ -70,9 +81,13 @@ class _Supervisor:
         if self.child is not None and self.child.poll() is None:
             self.child.send_signal(signal.SIGTERM)
 
-    def run(self) -> None:
+    def run(self, *, catch_up: float = 5.0) -> None:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
+        catching_up = threading.Thread(
+            target=self.catch_up, args=(catch_up,), name="results-catch-up", daemon=True
+        )
+        catching_up.start()
         self.recover(dead=())  # what a worker of an earlier run left behind
         backoff = 0.5  # the first restart comes after a second
         while not self.stopping.is_set():
@@ -98,7 +113,20 @@ class _Supervisor:
             )  # fmt: skip
             self.recover(dead=(worker_id,))
             self.stopping.wait(backoff)
+        catching_up.join()
         self.say("run_worker: stopped")
+
+    def catch_up(self, every: float) -> None:
+        """Keep the precomputed figures in step with the records until the worker stops."""
+        try:
+            while not self.stopping.wait(every):
+                close_old_connections()
+                try:
+                    results_catch_up()
+                except Exception:  # the database may be briefly locked or down: next time
+                    logger.exception("Could not catch the reach figures and grids up")
+        finally:
+            connections.close_all()  # this thread's own connections
 
     def watch(self, child: subprocess.Popen[bytes]) -> int:
         """Wait for the worker to exit, looking for stalled PDFs every --sweep seconds."""
