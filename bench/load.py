@@ -119,7 +119,7 @@ def _print_result(result: dict[str, Any]) -> None:
           f"{run['seconds']:.0f} s, think {run['think']} s, gunicorn {run['workers']} workers x "
           f"{run['threads']} threads; {run['rps']:.1f} requests/s in all")  # fmt: skip
     print(f"  {'kind':<12}{'count':>7}{'rps':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
-          f"{'errors':>8}  target p95")  # fmt: skip
+          f"{'errors':>8}  target p95  (times in ms)")  # fmt: skip
     for kind, s in result["kinds"].items():
         target = s["target"]
         verdict = "" if target is None else (
