@@ -205,12 +205,7 @@ def _clinic_account(project: Project) -> None:
     )
     clinic = User.objects.filter(username="clinic").first()
     if clinic is not None:
-        # Through the provider's side: its history records its accounts, and django-simple-
-        # history cannot write that record when the change comes from the account's side.
-        for other in clinic.providers.exclude(pk=centre.pk):
-            other.accounts.remove(clinic)
-        if not centre.accounts.filter(pk=clinic.pk).exists():
-            centre.accounts.add(clinic)
+        clinic.providers.set([centre])
 
 
 def support_work_update(*, project: Project) -> None:

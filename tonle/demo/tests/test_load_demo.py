@@ -129,11 +129,9 @@ def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
 
     # A demo loaded by an earlier version is put right by --force: its clinic account read
     # Leang Dai's referrals, its contracts ended with 2023, and its district was "Angkor Thum".
-    # (Changed from the provider's side, as the app does: the history of a provider's
-    # accounts cannot be written from the account's side.)
-    centre.accounts.remove(clinic)
-    leang_dai = ServiceProvider.objects.get(kind="health_centre", commune__name_en="Leang Dai")
-    leang_dai.accounts.add(clinic)
+    clinic.providers.set(
+        [ServiceProvider.objects.get(kind="health_centre", commune__name_en="Leang Dai")]
+    )
     project.transport_contracts.update(ends_on=dt.date(2023, 12, 20))
     District.objects.filter(code="1702").update(name_en="Angkor Thum")
     call_command("load_demo", force=True, stdout=io.StringIO())
