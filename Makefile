@@ -72,6 +72,7 @@ lint:
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run -v1
+	DEBUG=1 $(BIN)/mypy $(wildcard tonle/*/services.py tonle/*/selectors.py)
 
 test-sqlite:
 	$(BIN)/pytest -q -m "not browser"

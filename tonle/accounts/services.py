@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import AccessAction, AccessLog, Role, User
+from tonle.lib.models import recorded_by
 
 # Who may check whose work: a field officer (or a manager) a Smart Woman's, a manager an officer's.
 SUPERVISOR_ROLES = {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER}
@@ -24,7 +25,8 @@ def user_check(*, user: User) -> None:
             {"supervisor": _("%(name)s is a %(role)s: a supervisor is a field officer or a manager.")
              % {"name": supervisor.username, "role": supervisor.get_role_display()}}
         )  # fmt: skip
-    above, seen = supervisor, set()
+    above: User | None = supervisor
+    seen: set[int] = set()
     while above is not None and above.pk not in seen:
         if user.pk is not None and above.pk == user.pk:
             raise ValidationError(
@@ -38,7 +40,7 @@ def user_check(*, user: User) -> None:
 def user_save(*, by: User | None, user: User) -> User:
     """Save a user's role, supervisor and details, with her history (who changed what, when)."""
     user_check(user=user)
-    user._history_user = by
+    recorded_by(user, user=by)
     with transaction.atomic():
         user.save()
     return user

@@ -24,7 +24,7 @@ from tonle.programs.selectors import projects_visible_to
 QUIET_DAYS = 60
 
 
-def mentor_open_cases(user: User) -> QuerySet[Case]:
+def mentor_open_cases(user: User) -> QuerySet[Case, Any]:
     """Her part of the one scope (people.selectors): the women she holds an open case for."""
     return Case.objects.filter(worker=user, status=CaseStatus.OPEN).values("participant_id")
 

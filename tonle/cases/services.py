@@ -22,6 +22,7 @@ from tonle.cases.models import (
     SessionTopic,
 )
 from tonle.cases.selectors import contact_case
+from tonle.lib.models import recorded_by
 from tonle.people.models import Participant
 from tonle.programs.models import Project
 from tonle.programs.selectors import project_serves, project_staff
@@ -32,7 +33,7 @@ WORKER_ROLES = {Role.ADMINISTRATOR, Role.ME_MANAGER, Role.FIELD_OFFICER, Role.SM
 def topic_save(*, by: User | None, topic: SessionTopic) -> SessionTopic:
     """Add or rename a topic a coaching session can be about."""
     topic.full_clean()
-    topic._history_user = by
+    recorded_by(topic, user=by)
     with transaction.atomic():
         topic.save()
     return topic
@@ -73,7 +74,7 @@ def case_open(
         risk=risk,
     )
     case.full_clean(validate_constraints=False)
-    case._history_user = by
+    recorded_by(case, user=by)
     with transaction.atomic():
         case.save()
     return case
@@ -82,7 +83,7 @@ def case_open(
 def goal_add(*, by: User, case: Case, description: str, target_date: dt.date | None = None) -> Goal:
     goal = Goal(case=case, description=description.strip(), target_date=target_date)
     goal.full_clean()
-    goal._history_user = by
+    recorded_by(goal, user=by)
     with transaction.atomic():
         goal.save()
     return goal
@@ -127,7 +128,7 @@ def session_record(
         follow_up_on=follow_up_on,
         recorded_by=by,
     )
-    session._history_user = by
+    recorded_by(session, user=by)
     with transaction.atomic():
         session.save()
         if topics:
@@ -136,7 +137,7 @@ def session_record(
             goal = goals[goal_id]
             if goal.progress != progress:
                 goal.progress = progress
-                goal._history_user = by
+                recorded_by(goal, user=by)
                 goal.save(update_fields=["progress"])
         _refresh_case_dates(case, by=by)
     return session
@@ -146,7 +147,7 @@ def _refresh_case_dates(case: Case, *, by: User) -> None:
     latest = case.sessions.order_by("-date", "-id").first()
     case.last_contact_on = latest.date if latest else case.opened_on
     case.next_follow_up_on = latest.follow_up_on if latest else None
-    case._history_user = by
+    recorded_by(case, user=by)
     case.save(update_fields=["last_contact_on", "next_follow_up_on"])
 
 
@@ -154,7 +155,7 @@ def note_add(*, by: User, case: Case, text: str) -> CaseNote:
     if not text.strip():
         raise ValidationError({"text": _("The note is empty.")})
     note = CaseNote(case=case, text=text.strip(), written_by=by)
-    note._history_user = by
+    recorded_by(note, user=by)
     with transaction.atomic():
         note.save()
     return note
@@ -164,7 +165,7 @@ def case_close(*, by: User, case: Case, closed_on: dt.date) -> Case:
     if closed_on < case.opened_on:
         raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
     case.status, case.closed_on = CaseStatus.CLOSED, closed_on
-    case._history_user = by
+    recorded_by(case, user=by)
     with transaction.atomic():
         case.save(update_fields=["status", "closed_on"])
     return case

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -120,7 +121,9 @@ class DemoSummary:
     leaders: int
 
 
-def _lookups(model: type, rows: list[tuple[str, str, str]], **extra: object) -> dict[str, object]:
+def _lookups(
+    model: type[Any], rows: list[tuple[str, str, str]], **extra: object
+) -> dict[str, object]:
     objects = {}
     for code, name_en, name_km in rows:
         objects[code], _created = model.objects.get_or_create(
@@ -145,7 +148,7 @@ def _users() -> dict[str, User]:
 
 def _communities() -> list[Village]:
     return [
-        Village.objects.filter(commune__code=commune).order_by("code").first()
+        Village.objects.filter(commune__code=commune).order_by("code")[0]
         for _d, commune in COMMUNITIES
     ]
 
@@ -197,7 +200,7 @@ def demo_load() -> DemoSummary:
     project = Project.objects.filter(slug=PROJECT_SLUG).first()
     created = project is None
     users = _users()
-    if created:
+    if project is None:
         project = _registry_and_activities(users)
     if not project.cases.exists():
         created = True

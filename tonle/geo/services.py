@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from django.db import models, transaction
 
@@ -31,7 +32,7 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def _upsert(model: type[models.Model], rows: list[models.Model]) -> None:
+def _upsert(model: type[Any], rows: list[models.Model]) -> None:
     keys = list(model.natural_key_fields)
     model.objects.bulk_create(
         rows,
@@ -44,7 +45,7 @@ def _upsert(model: type[models.Model], rows: list[models.Model]) -> None:
     )
 
 
-def _ids(model: type[models.Model]) -> dict[str, int]:
+def _ids(model: type[Any]) -> dict[str, int]:
     return dict(model.objects.values_list("code", "id"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -26,12 +27,12 @@ def memberships_current(*, today: dt.date | None = None) -> QuerySet[GroupMember
     )
 
 
-def _mentor_groups(user: User) -> QuerySet[GroupMembership]:
+def _mentor_groups(user: User) -> QuerySet[GroupMembership, Any]:
     """The ids of the groups a Smart Woman belongs to today."""
     return memberships_current().filter(participant__account=user).values("group_id")
 
 
-def mentor_group_members(user: User) -> QuerySet[GroupMembership]:
+def mentor_group_members(user: User) -> QuerySet[GroupMembership, Any]:
     """Her part of the one scope (people.selectors): today's members of her groups today."""
     return memberships_current().filter(group__in=_mentor_groups(user)).values("participant_id")
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tonle.accounts.models import User
 from tonle.geo.models import Village
 from tonle.groups.models import GroupMembership, GroupRole, SmartWomenGroup
+from tonle.lib.models import recorded_by
 from tonle.people.models import Participant
 from tonle.programs.models import Organisation, Project
 
@@ -54,7 +55,9 @@ def _spell_overlapping(
     )
     if ended_on is not None:
         spells = spells.filter(started_on__lt=ended_on)
-    return spells.exclude(pk=but).select_related("group").order_by("started_on").first()
+    if but is not None:
+        spells = spells.exclude(pk=but)
+    return spells.select_related("group").order_by("started_on").first()
 
 
 def _refuse_overlap(membership: GroupMembership) -> None:
@@ -91,7 +94,7 @@ def membership_add(
     if group.ended_on is not None and started_on >= group.ended_on:
         raise ValidationError({"started_on": _("The group had ended by then.")})
     membership.full_clean()
-    membership._history_user = by
+    recorded_by(membership, user=by)
     with transaction.atomic():
         # Two officers adding her at once: the second waits here, then sees the first's spell.
         Participant.objects.select_for_update().filter(pk=participant.pk).first()
@@ -118,7 +121,7 @@ def membership_end(
             )  # fmt: skip
         membership.ended_on = ended_on
         membership.full_clean()
-        membership._history_user = by
+        recorded_by(membership, user=by)
         membership.save()
     return membership
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,3 +26,8 @@ class BilingualNamed(models.Model):
         if (get_language() or "en").startswith("km"):
             return self.name_km or self.name_en
         return self.name_en or self.name_km
+
+
+def recorded_by(record: models.Model, *, user: AbstractBaseUser | None) -> None:
+    """Name who made the change simple-history writes in the record's next history row."""
+    record._history_user = user  # type: ignore[attr-defined]

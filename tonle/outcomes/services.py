@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.lib.images import image_clean
+from tonle.lib.models import recorded_by
 from tonle.outcomes.models import Assessment, Milestone, MilestoneKind, Story
 from tonle.people.models import Participant
 from tonle.programs.models import Project
@@ -41,7 +42,7 @@ def milestone_record(
         participant=participant, project=project, kind=MilestoneKind(kind), date=date,
         evidence=evidence.strip(), recorded_by=by,
     )  # fmt: skip
-    milestone._history_user = by
+    recorded_by(milestone, user=by)
     with transaction.atomic():
         milestone.save()
     return milestone
@@ -84,7 +85,7 @@ def story_write(
         setattr(story, name, value)
     if cleaned:
         story.photo = cleaned
-    story._history_user = by
+    recorded_by(story, user=by)
     with transaction.atomic():
         story.save()
     return story

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
+from tonle.lib.models import recorded_by
 from tonle.lib.text import khmer_key, latin_key, phone_key
 from tonle.people.models import Participant, Sex
 
@@ -111,7 +112,7 @@ def participant_build(
 def participant_register(*, by: User | None, village: Village, **fields: Any) -> Participant:
     """Check and save one new person (see participant_build for the fields)."""
     participant = participant_build(by=by, village=village, **fields)
-    participant._history_user = by
+    recorded_by(participant, user=by)
     with transaction.atomic():
         participant.save()
     return participant
@@ -143,7 +144,7 @@ def participant_save(*, by: User | None, participant: Participant) -> Participan
         participant.registered_by = by
     participant_fill_keys(participant)
     _validate(participant)
-    participant._history_user = by
+    recorded_by(participant, user=by)
     with transaction.atomic():
         participant.save()
     return participant

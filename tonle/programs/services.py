@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
+from tonle.lib.models import recorded_by
 from tonle.people.models import Participant
 from tonle.people.services import participant_register
 from tonle.programs.models import (
@@ -54,7 +55,7 @@ def activity_create(
         created_by=by,
     )
     _check_activity(activity)
-    activity._history_user = by
+    recorded_by(activity, user=by)
     with transaction.atomic():
         activity.save()
     return activity
@@ -93,7 +94,7 @@ def attendance_record(
     attendance = Attendance(
         activity=activity, participant=participant, source=source, recorded_by=by
     )
-    attendance._history_user = by
+    recorded_by(attendance, user=by)
     try:
         with transaction.atomic():
             attendance.save()
@@ -142,7 +143,7 @@ def attendance_remove(*, by: User | None, activity: Activity, participant: Parti
     attendance = Attendance.objects.filter(activity=activity, participant=participant).first()
     if attendance is None:
         return False
-    attendance._history_user = by
+    recorded_by(attendance, user=by)
     with transaction.atomic():
         attendance.delete()
     return True

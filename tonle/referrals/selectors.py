@@ -186,7 +186,7 @@ def referral_list(
     if provider_id:
         referrals = referrals.filter(provider_id=provider_id)
     if overdue:
-        referrals = referrals.filter(standing__in=OVERDUE)
+        referrals = referrals.filter(standing__in=OVERDUE)  # type: ignore[misc]  # annotated
     referrals = records_of_women_named(records=referrals, text=text)
     return referrals.order_by("-sent_on", "-id")
 
@@ -200,7 +200,7 @@ def referral_providers(*, user: User) -> QuerySet[ServiceProvider]:
 
 def referrals_overdue(*, user: User, today: dt.date | None = None) -> QuerySet[Referral]:
     """The overdue referrals in the user's scope, the longest waiting first."""
-    return referral_list(user=user, overdue=True, today=today).order_by("waiting_since", "id")
+    return referral_list(user=user, overdue=True, today=today).order_by("waiting_since", "id")  # type: ignore[misc]
 
 
 def referrals_overdue_in_team(*, user: User, today: dt.date | None = None) -> QuerySet[Referral]:
@@ -220,7 +220,7 @@ def overdue_supervision_section(user: User, rows: int) -> SupervisionSection:
         code="referrals-overdue",
         title=_("Referrals overdue"),
         total=overdue.count(),
-        rows=overdue[:rows],
+        rows=list(overdue[:rows]),
         template="referrals/includes/overdue_rows.html",
         url=f"{reverse('referrals-list')}?overdue=1",
     )

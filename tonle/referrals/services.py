@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import Role, User
+from tonle.lib.models import recorded_by
 from tonle.people.models import Participant
 from tonle.people.services import participant_update
 from tonle.programs.models import Project
@@ -45,7 +46,7 @@ def provider_save(
     if accounts is not None:
         accounts = list(accounts)
         provider_check(accounts=accounts)
-    provider._history_user = by
+    recorded_by(provider, user=by)
     with transaction.atomic():
         provider.save()
         if accounts is not None:
@@ -89,7 +90,7 @@ def referral_make(
         share_phone=share_phone, share_age=share_age, share_village=share_village,
         share_reason=share_reason, sent_on=sent_on, referred_by=by,
     )  # fmt: skip
-    referral._history_user = by
+    recorded_by(referral, user=by)
     with transaction.atomic():
         referral.save()
         ReferralStep.objects.create(
@@ -119,7 +120,7 @@ def referral_move(
                  % {"now": current.get_status_display(), "next": ReferralStatus(status).label}}
             )  # fmt: skip
         referral.status = current.status = status
-        current._history_user = by
+        recorded_by(current, user=by)
         current.save(update_fields=["status"])
         ReferralStep.objects.create(referral=current, status=status, on=on, by=by, note=note[:300])
         if status == ReferralStatus.GIVEN:
@@ -152,7 +153,7 @@ def service_record(
         participant=participant, project=project, kind=ServiceKind(kind), delivered_on=delivered_on,
         provider=provider, referral=referral, recorded_by=by, note=note,
     )  # fmt: skip
-    delivery._history_user = by
+    recorded_by(delivery, user=by)
     with transaction.atomic():
         delivery.save()
         if kind == ServiceKind.NATIONAL_ID and not participant.has_national_id:

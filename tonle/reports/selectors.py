@@ -60,7 +60,7 @@ def render_job_failure(*, job: RenderJob) -> str:
         return job.failure or RenderFailure.ERROR
     if job.status == RenderStatus.DONE:
         return ""
-    stalled = render_jobs_stalled().filter(pk=job.pk).values_list("task_failed", flat=True)
+    stalled = render_jobs_stalled().filter(pk=job.pk).values_list("task_failed", flat=True)  # type: ignore[misc]
     for task_failed in stalled:
         if task_failed:
             return RenderFailure.ERROR

@@ -25,6 +25,7 @@ from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tonle.accounts.models import User
+from tonle.lib.models import recorded_by
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
 from tonle.lib.suppression import protected_table, safe_pair, too_small
 from tonle.people.models import Participant
@@ -85,7 +86,7 @@ def report_template_save(*, by: User | None, template: ReportTemplate) -> Report
     if template.starts_on and template.ends_on and template.ends_on < template.starts_on:
         raise ValidationError({"ends_on": _("A report's period ends after it starts.")})
     template.full_clean()
-    template._history_user = by
+    recorded_by(template, user=by)
     with transaction.atomic():
         template.save()
     return template
@@ -106,10 +107,10 @@ def sections_save(
     with transaction.atomic():
         for section in saved:
             section.template = template
-            section._history_user = by
+            recorded_by(section, user=by)
             section.save()
         for section in removed:
-            section._history_user = by
+            recorded_by(section, user=by)
             section.delete()
 
 
@@ -276,7 +277,7 @@ def render_job_finish(
         status=RenderStatus.DONE, progress=100, step="", pdf=job.pdf.name, pages=pages,
         seconds=seconds, heartbeat_at=timezone.now(),
     )  # fmt: skip
-    if not done:
+    if not done and job.pdf.name:
         job.pdf.storage.delete(job.pdf.name)
     return bool(done)
 
@@ -387,7 +388,7 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
     for key, figure in figures.items():
         indicator = definitions[figure.code]
         measure = definition_check(project=template.project, definition=indicator.definition)
-        splits = {}
+        splits: dict[str, dict[str, Any]] = {}
         if figure.dimension is None:
             wanted = [d for d in FROZEN_SPLITS if d in dimensions_of(measure)]
             _value, splits = figure_and_splits(
@@ -400,7 +401,7 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
             "splits": {d: {k: plain_number(v) for k, v in c.items()} for d, c in splits.items()},
             "definition": indicator.definition, "name_en": indicator.name_en,
             "name_km": indicator.name_km,
-            "public": _public(figure, splits, donor.get(figure.code)),
+            "public": _public(figure, splits, (donor or {}).get(figure.code)),
         }  # fmt: skip
     with transaction.atomic():
         issued = IssuedReport.objects.create(

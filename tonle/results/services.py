@@ -95,11 +95,10 @@ def _level_number(
 ) -> None:
     """Number the indicators of a level 1, 2, 3 … again, `placed` put at position `at` (None:
     after them all), so a new one never lands above the goal."""
-    others = list(
-        Indicator.objects.filter(project=project, level=level)
-        .exclude(pk=placed.pk if placed else None)
-        .order_by("position", "id")
-    )
+    level_indicators = Indicator.objects.filter(project=project, level=level)
+    if placed is not None:
+        level_indicators = level_indicators.exclude(pk=placed.pk)
+    others = list(level_indicators.order_by("position", "id"))
     if placed is not None:
         others.insert(len(others) if at is None else min(max(at, 1) - 1, len(others)), placed)
     for number, each in enumerate(others, start=1):
@@ -166,7 +165,7 @@ def framework_import(*, project: Project, rows: list[dict[str, Any]]) -> list[In
     for number, row in enumerate(rows, start=1):
         try:
             parent_code = row.get("parent")
-            parent = saved.get(parent_code) or (
+            parent = saved.get(parent_code or "") or (
                 project.indicators.filter(code=parent_code).first() if parent_code else None
             )
             if parent_code and parent is None:

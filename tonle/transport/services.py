@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
+from tonle.lib.models import recorded_by
 from tonle.lib.templatetags.tonle import format_count
 from tonle.people.models import Participant
 from tonle.referrals.models import Referral, ServiceProvider
@@ -23,7 +24,7 @@ from tonle.transport.selectors import driver_month
 def driver_save(*, by: User | None, driver: Driver) -> Driver:
     """Add or change a driver (name, phone, vehicle, area, whether she still drives for us)."""
     driver.full_clean()
-    driver._history_user = by
+    recorded_by(driver, user=by)
     with transaction.atomic():
         driver.save()
     return driver
@@ -88,7 +89,7 @@ def contract_save(*, by: User | None, contract: Contract) -> Contract:
         Driver.objects.select_for_update().filter(pk=contract.driver_id).first()
         contract_check(contract=contract)
         contract.full_clean()
-        contract._history_user = by
+        recorded_by(contract, user=by)
         contract.save()
     return contract
 
@@ -148,7 +149,7 @@ def trip_record(
         from_village=from_village, to_provider=to_provider, referral=referral,
         distance_km=distance_km, fare=fare, recorded_by=by,
     )  # fmt: skip
-    trip._history_user = by
+    recorded_by(trip, user=by)
     with transaction.atomic():
         # Under the driver's lock: a month being approved at this moment is either approved
         # before (the trip is refused) or after (its statement counts the trip).
@@ -187,7 +188,7 @@ def payment_approve(*, by: User, driver_id: int, month: dt.date) -> DriverPaymen
             driver_id=driver_id, month=month.replace(day=1), trips=len(statement.trips),
             total=statement.total, approved_by=by,
         )  # fmt: skip
-        payment._history_user = by
+        recorded_by(payment, user=by)
         payment.save()
     return payment
 
@@ -206,7 +207,7 @@ def payment_mark_paid(*, by: User, payment: DriverPayment, paid_on: dt.date) -> 
                  % {"date": date_format(current.paid_on)}}
             )  # fmt: skip
         current.paid_on, current.paid_by = paid_on, by
-        current._history_user = by
+        recorded_by(current, user=by)
         current.save(update_fields=["paid_on", "paid_by"])
     payment.paid_on, payment.paid_by = paid_on, by
     return payment
