@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tonle.collect.services import upload_store
 from tonle.collect.sheets import sheet_read
+from tonle.lib.testing.processes import process_environment, test_database_on_file
 from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_apply
 from tonle.programs.tests.factories import ActivityFactory
 
@@ -34,20 +34,15 @@ HEADER = "name_km,name_latin,sex,birth_year,village,phone,consent\n"
 @pytest.fixture
 def on_file(tmp_path):
     """The test database copied to a file, and a way to run a web process against it."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the processes run on a file SQLite copy of the test database")
     started: list[subprocess.Popen] = []
 
     def copy() -> Path:
-        database = tmp_path / "tonle.sqlite3"
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM INTO %s", [str(database)])
-        return database
+        return test_database_on_file(tmp_path)
 
     def run(*args: object, pause: str = "") -> subprocess.Popen:
-        environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
-        environ |= {"TONLE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "tonle.settings_test",
-                    "TONLE_TEST_PAUSE": pause, "TONLE_TEST_SIGNALS": str(tmp_path)}  # fmt: skip
+        environ = process_environment(
+            tmp_path, TONLE_TEST_PAUSE=pause, TONLE_TEST_SIGNALS=str(tmp_path)
+        )
         process = subprocess.Popen(
             [sys.executable, "-m", "tonle.programs.tests.sheet_process", *map(str, args)],
             cwd=settings.BASE_DIR, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

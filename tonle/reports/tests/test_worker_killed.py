@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from tonle.lib.testing.processes import process_environment, test_database_on_file
 from tonle.reports.services import render_job_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,17 +47,11 @@ def _children(pid: int) -> list[int]:
 def test_a_worker_killed_in_the_middle_of_a_pdf_is_restarted_and_the_pdf_made_once(
     world, report, tmp_path
 ):
-    if connection.vendor != "sqlite":
-        pytest.skip("the worker runs on a file SQLite copy of the test database")
     job = render_job_start(by=world.donor, template=report, issued=None, language="en")
-    database = tmp_path / "tonle.sqlite3"
-    with connection.cursor() as cursor:  # the test database, job and task included, on file
-        cursor.execute("VACUUM INTO %s", [str(database)])
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environ |= {
-        "TONLE_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "tonle.reports.tests.settings_slow_worker",
-    }
+    database = test_database_on_file(tmp_path)  # the job and its task included
+    environ = process_environment(
+        tmp_path, settings_module="tonle.reports.tests.settings_slow_worker"
+    )
     supervisor = subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--sweep", "1"],
         cwd=settings.BASE_DIR, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -1,0 +1,35 @@
+"""Tests that run Tonle in real processes: the test database on file, and their environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+
+def test_database_on_file(folder: Path) -> Path:
+    """The test database, as it is now, written to `folder`/tonle.sqlite3, where a process
+    started with `process_environment(folder)` finds it. SQLite only: elsewhere the test skips."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the processes run on a file SQLite copy of the test database")
+    database = folder / "tonle.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(database)])
+    return database
+
+
+def process_environment(
+    folder: Path, *, settings_module: str = "tonle.settings_test", **extra: str
+) -> dict[str, str]:
+    """This process's environment for a child that works in `folder` on its SQLite file."""
+    environ = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    return environ | {
+        "TONLE_VAR_DIR": str(folder),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        **extra,
+    }
+
+
+test_database_on_file.__test__ = False  # a helper, not a test pytest should collect
