@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tonle.accounts.models import RECORD_TYPES, AccessAction
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from tonle.lib.forms import DATE_INPUT
 
 
 class AccessLogFilter(forms.Form):
@@ -21,5 +20,5 @@ class AccessLogFilter(forms.Form):
         choices=[("", _("All records")), *RECORD_TYPES.items()],
     )
     record_id = forms.CharField(label=_("Record"), required=False, max_length=40)
-    since = forms.DateField(label=_("From"), required=False, widget=DATE)
-    until = forms.DateField(label=_("To"), required=False, widget=DATE)
+    since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)

@@ -10,17 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind, Goal, GoalProgress, RiskLevel, SessionTopic
-from tonle.lib.forms import preselect_only_choice
+from tonle.lib.forms import DATE_INPUT, preselect_only_choice
 from tonle.programs.models import Project
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseOpenForm(forms.Form):
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
     kind = forms.ChoiceField(label=_("kind of support"), choices=CaseKind.choices)
     worker = forms.ModelChoiceField(label=_("assigned worker"), queryset=User.objects.none())
-    opened_on = forms.DateField(label=_("opened on"), widget=DATE)
+    opened_on = forms.DateField(label=_("opened on"), widget=DATE_INPUT)
     risk = forms.ChoiceField(label=_("risk"), choices=RiskLevel.choices, initial=RiskLevel.LOW)
     consent_given = forms.BooleanField(
         label=_("She consents to this support and to notes being kept"), required=False
@@ -40,7 +38,7 @@ class CaseOpenForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=DATE)
+    date = forms.DateField(label=_("date"), widget=DATE_INPUT)
     duration_minutes = forms.IntegerField(
         label=_("minutes"), min_value=1, max_value=600, initial=30
     )
@@ -53,7 +51,7 @@ class SessionForm(forms.Form):
     notes = forms.CharField(
         label=_("notes (restricted)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    follow_up_on = forms.DateField(label=_("follow-up on"), widget=DATE, required=False)
+    follow_up_on = forms.DateField(label=_("follow-up on"), widget=DATE_INPUT, required=False)
 
     def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,7 +82,7 @@ class GoalForm(forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["description", "target_date"]
-        widgets = {"target_date": DATE}
+        widgets = {"target_date": DATE_INPUT}
 
 
 class NoteForm(forms.Form):
@@ -92,4 +90,4 @@ class NoteForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    closed_on = forms.DateField(label=_("closed on"), widget=DATE)
+    closed_on = forms.DateField(label=_("closed on"), widget=DATE_INPUT)

@@ -7,10 +7,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from tonle.lib.forms import preselect_only_choice
+from tonle.lib.forms import DATE_INPUT, preselect_only_choice
 from tonle.outcomes.models import Assessment, Milestone, Story
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _ProjectForm(forms.ModelForm):
@@ -27,7 +25,7 @@ class MilestoneForm(_ProjectForm):
     class Meta:
         model = Milestone
         fields = ["project", "kind", "date", "evidence"]
-        widgets = {"date": DATE, "evidence": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date": DATE_INPUT, "evidence": forms.Textarea(attrs={"rows": 3})}
 
 
 class StoryForm(_ProjectForm):
@@ -47,7 +45,7 @@ class StoryForm(_ProjectForm):
             "consent_to_publish",
         ]
         widgets = {
-            "written_on": DATE,
+            "written_on": DATE_INPUT,
             "text": forms.Textarea(attrs={"rows": 8}),
             "title_km": forms.TextInput(attrs={"lang": "km"}),
             "text_km": forms.Textarea(attrs={"rows": 8, "lang": "km"}),
@@ -58,4 +56,4 @@ class AssessmentForm(_ProjectForm):
     class Meta:
         model = Assessment
         fields = ["project", "stage", "date", "confidence", "knowledge"]
-        widgets = {"date": DATE}
+        widgets = {"date": DATE_INPUT}

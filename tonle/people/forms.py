@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tonle.accounts.models import User
+from tonle.lib.forms import DATE_INPUT
 from tonle.people.models import Participant
 from tonle.people.selectors import villages_in_scope
 from tonle.people.services import EDITABLE_FIELDS
@@ -30,8 +31,8 @@ class ParticipantForm(forms.ModelForm):
         model = Participant
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "consent_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_of_birth": DATE_INPUT,
+            "consent_date": DATE_INPUT,
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
             "name_km": forms.TextInput(attrs={"lang": "km", "autocomplete": "off"}),

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tonle.geo.models import Village
+from tonle.lib.forms import DATE_INPUT
 from tonle.people.forms import ParticipantForm, VillageChoiceField
 from tonle.programs.models import Activity, Project
 from tonle.programs.sheets import COLUMNS, village_find, village_lookup
@@ -29,7 +30,7 @@ class ActivityForm(forms.ModelForm):
             "place",
             "facilitator",
         ]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": DATE_INPUT}
         field_classes = {"village": VillageChoiceField}
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tonle.lib.forms import preselect_only_choice
+from tonle.lib.forms import DATE_INPUT, preselect_only_choice
 from tonle.referrals.models import (
     NEXT_STEPS,
     Referral,
@@ -17,15 +17,13 @@ from tonle.referrals.models import (
     ServiceProvider,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["project", "provider", "service", "reason", "sent_on", "consent_given",
                   "share_phone", "share_age", "share_village", "share_reason"]  # fmt: skip
-        widgets = {"sent_on": DATE, "reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"sent_on": DATE_INPUT, "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,7 +39,7 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = ServiceDelivery
         fields = ["project", "kind", "delivered_on", "provider", "note"]
-        widgets = {"delivered_on": DATE}
+        widgets = {"delivered_on": DATE_INPUT}
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,7 +50,7 @@ class ServiceForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     status = forms.ChoiceField(label=_("status"))
-    on = forms.DateField(label=_("date"), widget=DATE)
+    on = forms.DateField(label=_("date"), widget=DATE_INPUT)
     note = forms.CharField(label=_("note"), required=False, max_length=300)
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:

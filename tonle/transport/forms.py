@@ -8,11 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tonle.lib.forms import preselect_only_choice
+from tonle.lib.forms import DATE_INPUT, preselect_only_choice
 from tonle.referrals.models import ServiceProvider
 from tonle.transport.models import Trip
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TripForm(forms.ModelForm):
@@ -20,7 +18,7 @@ class TripForm(forms.ModelForm):
         model = Trip
         fields = ["contract", "date", "from_village", "to_provider", "referral", "distance_km"]
         widgets = {
-            "date": DATE,
+            "date": DATE_INPUT,
             "distance_km": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
         }
 
@@ -51,4 +49,4 @@ class TripForm(forms.ModelForm):
 
 
 class PaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("paid on"), widget=DATE)
+    paid_on = forms.DateField(label=_("paid on"), widget=DATE_INPUT)
