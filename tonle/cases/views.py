@@ -42,7 +42,7 @@ from tonle.cases.services import (
 )
 from tonle.cases.supervision import supervision_sections
 from tonle.lib.forms import add_service_errors, error_text
-from tonle.lib.paging import page_of
+from tonle.lib.paging import id_in_query, page_of
 from tonle.people.recording import record_for_person
 from tonle.programs.selectors import projects_visible_to
 
@@ -189,9 +189,7 @@ def counselling_contact(request: HttpRequest) -> HttpResponse:
     mentees = mentees_of(user=request.user)
     chosen = request.POST.get("participant") or request.GET.get("participant")
     # The case the contact goes on: the page shows its goals, and the save uses the same one.
-    case = contact_case(
-        worker=request.user, participant_id=int(chosen) if chosen and chosen.isdigit() else None
-    )
+    case = contact_case(worker=request.user, participant_id=id_in_query(chosen))
     goals = list(case.goals.exclude(progress__in=["achieved", "dropped"])) if case else []
     form = CounsellingContactForm(
         request.POST or None, goals=goals, mentees=mentees, initial={"participant": chosen}

@@ -20,7 +20,7 @@ from tonle.collect.models import RowStatus, Upload
 from tonle.collect.sheets import SheetError
 from tonle.geo.models import Village
 from tonle.lib.forms import add_service_errors
-from tonle.lib.paging import page_of
+from tonle.lib.paging import id_in_query, page_of
 from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
@@ -176,10 +176,10 @@ def attendance_add(request: HttpRequest, activity_id: int, participant_id: int) 
 def attendance_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Untick one woman; the list's one form says which in `participant`."""
     activity = activity_get_for_user(user=request.user, activity_id=activity_id)
-    participant_id = request.POST.get("participant", "")
-    if not participant_id.isdigit():
+    participant_id = id_in_query(request.POST.get("participant"))
+    if participant_id is None:
         raise Http404
-    participant = participant_get_for_user(user=request.user, participant_id=int(participant_id))
+    participant = participant_get_for_user(user=request.user, participant_id=participant_id)
     attendance_remove(by=request.user, activity=activity, participant=participant)
     return _attendees_response(request, activity)
 

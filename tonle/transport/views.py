@@ -105,8 +105,8 @@ def trip_new(request: HttpRequest, participant_id: int) -> HttpResponse:
 
     def form_for(person: Participant) -> TripForm:
         referrals = referrals_visible_to(user=request.user).filter(participant=person)
-        wanted = request.GET.get("referral", "")
-        referral = referrals.filter(pk=wanted).first() if wanted.isdigit() else None
+        wanted = id_in_query(request.GET.get("referral"))
+        referral = referrals.filter(pk=wanted).first() if wanted is not None else None
         return TripForm(
             request.POST or None,
             contracts=contracts,

@@ -120,3 +120,19 @@ def test_a_bad_page_number_on_any_list_never_fails(client, world, url_name, para
     for asked in ["abc", "99999999999999999999", "-1", "", "១", "1" * 5000]:
         response = client.get(reverse(url_name), {**query, param: asked})
         assert response.status_code == 200, asked
+
+
+def test_an_id_too_large_for_the_database_in_a_form_or_a_link_is_nobody_not_an_error(client, world):
+    """The counselling page's ?participant=, the trip's ?referral= and the untick form's
+    participant are read by the same id_in_query as every list's filter."""
+    from tonle.programs.tests.factories import ActivityFactory
+
+    huge = "9" * 25
+    client.force_login(world.mentor)
+    assert client.get(reverse("cases-counselling"), {"participant": huge}).status_code == 200
+    client.force_login(world.officer_a)
+    trip = reverse("transport-trip-new", args=[world.woman_a.pk])
+    assert client.get(trip, {"referral": huge}).status_code == 200
+    activity = ActivityFactory(project=world.project_a)
+    untick = reverse("programs-attendance-remove", args=[activity.pk])
+    assert client.post(untick, {"participant": huge}).status_code == 404
