@@ -60,7 +60,7 @@ migrate:
 
 demo:
 	DEBUG=1 $(MANAGE) load_demo --if-empty
-	DEBUG=1 $(MANAGE) reach_rebuild
+	DEBUG=1 $(MANAGE) results_rebuild
 
 secret:
 	@mkdir -p var; [ -s var/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key

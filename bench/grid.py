@@ -46,7 +46,7 @@ from registry_and_reach import benchmark as registry_benchmark
 TARGET_GRID_RATIO = 2.0  # the grid within twice DuckDB's time for the same grid
 TARGET_ROLLUP_MS = 50.0
 TARGET_DRILL_MS = 200.0
-# Women and girls, as the baselines count them (the reach cells do too).
+# Women and girls, as the baselines count them: the dashboard's reach (reach.REACH).
 DEFINITION = {"measure": "people_attending", "filters": {"sex": ["F"]}}
 TARGET_UPDATE_MS = 2000.0
 TARGET_MEMORY_MB = 1024.0
@@ -184,7 +184,6 @@ def measure(args: argparse.Namespace) -> list[Row]:
         ", the same counts as DuckDB" if same else ", NOT the same counts as DuckDB"
     )
     app_rows = app_sql(project, facts, duck, args.repeat) if args.sql else []
-    reach_rows = reach_cells(project, facts, duck, args.repeat)
 
     def vs_duck(ms: float) -> str:
         return f"{ms / grid_ms:,.2f}× DuckDB grid"
@@ -196,7 +195,7 @@ def measure(args: argparse.Namespace) -> list[Row]:
             facts["load_ms"],
             "ms",
             None,
-            f"{vs_duck(facts['load_ms'])}; _attendance_rows + _Activities (cells.py) into numpy: "
+            f"{vs_duck(facts['load_ms'])}; the attendances and activities into numpy (bitmaps.int_rows): "
             f"{facts['rows']:,} rows, {facts['people']:,} women",
         ),
         row(
@@ -236,7 +235,6 @@ def measure(args: argparse.Namespace) -> list[Row]:
         *numpy_rows,
         *engine_rows,
         *app_rows,
-        *reach_rows,
         row(
             "peak-memory",
             "max",
@@ -253,22 +251,44 @@ def measure(args: argparse.Namespace) -> list[Row]:
 
 
 def load_arrays(project: Any) -> dict[str, Any]:
-    """The cells' own load: each attendance of a woman or girl with its activity's keys."""
-    from tonle.people.ages import age_bands
-    from tonle.results.bitmaps import band_indexes
-    from tonle.results.cells import _Activities, _attendance_rows
+    """The baselines' own load: each attendance of a woman or girl with its activity's keys,
+    read through the same cursor reader the grid uses (bitmaps.int_rows)."""
+    from django.db.models import Value
+    from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
-    def load() -> tuple[Any, np.ndarray]:
-        return _Activities(project), _attendance_rows(project, None)
+    from tonle.people.ages import age_bands
+    from tonle.programs.models import Activity, Attendance
+    from tonle.results.bitmaps import band_indexes, int_rows
+
+    def load() -> tuple[np.ndarray, np.ndarray]:
+        activities = Activity.objects.filter(project=project).order_by("id")
+        attendances = Attendance.objects.filter(activity__project=project, participant__sex="F")
+        return (
+            int_rows(
+                activities.values_list(
+                    "id", "village__commune__district_id", "activity_type_id",
+                    ExtractYear("date"), ExtractMonth("date"),
+                ),
+                5,
+            ),
+            int_rows(
+                attendances.values_list(
+                    "activity_id", "participant_id", Coalesce("participant__birth_year", Value(0))
+                ),
+                3,
+            ),
+        )  # fmt: skip
 
     load_ms, (activities, rows) = timed(load)
-    at = np.searchsorted(activities.ids, rows[:, 0])
+    at = np.searchsorted(activities[:, 0], rows[:, 0])
+    years = activities[:, 3]
+    quarters = years * 10 + (activities[:, 4] - 1) // 3 + 1
     people = rows[:, 1].astype(np.int32)
     born = rows[:, 2]
     bands = age_bands()
-    band = band_indexes(activities.years[at], born).astype(np.int32)
+    band = band_indexes(years[at], born).astype(np.int32)
     band[band < 0] = len(bands)  # the last index: unknown
-    districts = np.unique(activities.by_dimension["district"])
+    districts = np.unique(activities[:, 1])
     del rows
     return {
         "load_ms": load_ms,
@@ -279,13 +299,13 @@ def load_arrays(project: Any) -> dict[str, Any]:
         "bands": bands,
         "columns": {
             "participant": people,
-            "district": activities.by_dimension["district"][at].astype(np.int32),
+            "district": activities[:, 1][at].astype(np.int32),
             "band": band,
-            "activity_type": activities.by_dimension["activity_type"][at].astype(np.int32),
-            "quarter": activities.by_dimension["quarter"][at].astype(np.int32),
-            "activity": activities.ids[at].astype(np.int32),
+            "activity_type": activities[:, 2][at].astype(np.int32),
+            "quarter": quarters[at].astype(np.int32),
+            "activity": activities[:, 0][at].astype(np.int32),
             "birth_year": born.astype(np.int32),
-            "year": activities.years[at].astype(np.int32),
+            "year": years[at].astype(np.int32),
         },
     }
 
@@ -616,45 +636,6 @@ def app_sql(project: Any, facts: dict[str, Any], duck: dict[str, Any], repeat: i
         )
     )
     log(f"app drill-through: {fmt_ms(ms)}, {len(ids):,} ids")
-    return rows
-
-
-def reach_cells(
-    project: Any, facts: dict[str, Any], duck: dict[str, Any], repeat: int
-) -> list[Row]:
-    """The dashboard's precomputed cells (one bitmap per value of one dimension)."""
-    from tonle.results.cells import cell_ids
-    from tonle.results.reach import reach_figures
-
-    ms, figures = timed(lambda: reach_figures(project=project))
-    log(f"reach_figures (first run, catches up if needed): {fmt_ms(ms)}")
-    ms, _times, figures = median_ms(lambda: reach_figures(project=project), repeat)
-    rows = [
-        row(
-            "reach-figures (cells)",
-            "median",
-            ms,
-            "ms",
-            None,
-            f"tonle.results.reach.reach_figures: total {figures.total:,}, "
-            f"{sum(len(c) for c in figures.splits.values())} cells in {len(figures.splits)} "
-            "one-dimension splits (no cross grid)",
-        )
-    ]
-    key = str(facts["district"])
-    ms, _times, ids = median_ms(
-        lambda: list(cell_ids(project=project, dimension="district", key=key)), repeat
-    )
-    rows.append(
-        row(
-            "reach-drill (cells)",
-            "median",
-            ms,
-            "ms",
-            TARGET_DRILL_MS,
-            f"list(cell_ids(dimension='district', key='{key}')): {len(ids):,} women",
-        )
-    )
     return rows
 
 

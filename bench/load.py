@@ -224,7 +224,7 @@ def _prepare(args: argparse.Namespace) -> Setup:
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo", verbosity=0)
-    call_command("reach_rebuild", verbosity=0)
+    call_command("results_rebuild", verbosity=0)
     project = Project.objects.get(slug=PROJECT)
     sample = Activity.objects.filter(project=project).exclude(activity_type__code="forum").first()
     assert sample is not None

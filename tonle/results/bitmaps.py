@@ -1,4 +1,4 @@
-"""What the precomputed layers (reach cells, indicator grids) share: bitmaps by key, age bands, history."""
+"""What the indicator grids are made of: bitmaps by key, age bands, chunks of ids, changes read from history."""
 
 from __future__ import annotations
 
@@ -76,10 +76,6 @@ class Changes:
     altered: set[int]  # records changed or deleted since
     mark: int  # the mark to keep next
     seen: list[int]  # history ids above the mark already read
-
-    @property
-    def records(self) -> set[int]:
-        return self.inserted | self.altered
 
 
 def changed_since(model: type[Model], mark: int, seen: Iterable[int] = ()) -> Changes:

@@ -6,7 +6,7 @@ grid, one district's roll-up, a period of whole months) is the union of some fin
 so it stays an exact count of distinct people however the cells are combined.
 
 SQL (indicators.py) is the truth: a grid is built from it, kept in step from the history
-tables the way the reach cells are, rebuilt whenever asked, and a property test checks
+tables, rebuilt whenever asked, and a property test checks
 both agree on random data and random definitions. As with the cells, only the background
 worker saves a grid (grid_refresh); a reader catches the stored grid up in memory.
 """
@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Model, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 
 from tonle.cases.models import Case as SupportCase
 from tonle.cases.models import Session
@@ -138,6 +138,9 @@ class Grid:
         self.cells = cells.reshape(-1, len(COLUMNS)).astype(np.int64)
         self.bitmaps = bitmaps
         self._places: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        # The splits of the whole grid asked for so far, kept: a grid never changes (catching
+        # up makes a new one, which carries these over for the few people who changed).
+        self.whole: dict[tuple[str, ...], dict[tuple[str, ...], FrozenBitMap]] = {}
 
     # -- storage ---------------------------------------------------------------------
     def serialize(self) -> bytes:
@@ -206,12 +209,20 @@ class Grid:
             chosen &= np.isin(keys, matching)
         return np.flatnonzero(chosen)
 
-    def union(self, rows: Iterable[int]) -> BitMap:
+    def union(self, rows: Iterable[int]) -> FrozenBitMap:
         bitmaps = [self.bitmaps[i] for i in rows]
-        return BitMap.union(*bitmaps) if bitmaps else BitMap()
+        return FrozenBitMap(BitMap.union(*bitmaps) if bitmaps else ())
 
-    def split(self, rows: np.ndarray, by: Sequence[str]) -> dict[tuple[str, ...], BitMap]:
-        """The people of the chosen cells grouped by the keys of `by` (a cross grid)."""
+    def split(self, rows: np.ndarray, by: Sequence[str]) -> dict[tuple[str, ...], FrozenBitMap]:
+        """The people of the chosen cells grouped by the keys of `by` (a cross grid); a split
+        of the whole grid is worked out once (the dashboard asks for the same ones each time)."""
+        if len(rows) < len(self.cells):
+            return self._split(rows, by)
+        if tuple(by) not in self.whole:
+            self.whole[tuple(by)] = self._split(rows, by)
+        return self.whole[tuple(by)]
+
+    def _split(self, rows: np.ndarray, by: Sequence[str]) -> dict[tuple[str, ...], FrozenBitMap]:
         if not by:
             return {(): self.union(rows)}
         if not len(rows):
@@ -422,7 +433,16 @@ def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -
             keys.append(key)
             bitmaps.append(ids)
     kept = [index for index, bitmap in enumerate(bitmaps) if bitmap]
-    return Grid(np.array([keys[i] for i in kept], dtype=np.int64), [bitmaps[i] for i in kept])
+    after = Grid(np.array([keys[i] for i in kept], dtype=np.int64), [bitmaps[i] for i in kept])
+    # The whole-grid splits already worked out follow the same change: the affected people
+    # out of every key, then the fresh cells' people in.
+    added = _grid_of(fresh)
+    for by, before in grid.whole.items():
+        now = {key: ids - affected for key, ids in before.items()} if affected else dict(before)
+        for key, ids in (added.split(np.arange(len(added.cells)), by) if fresh else {}).items():
+            now[key] = now[key] | ids if key in now else ids
+        after.whole[by] = {key: ids for key, ids in now.items() if ids or not by}
+    return after
 
 
 def _loaded(stored: IndicatorGrid) -> Grid:
@@ -541,7 +561,7 @@ def grid_split(
     where: dict[str, str] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> dict[tuple[str, ...], BitMap]:
+) -> dict[tuple[str, ...], FrozenBitMap]:
     """The people in each cell of a grid across the dimensions `by` (none: the total)."""
     measure = definition_check(project=project, definition=definition)
     dimensions_check(measure=measure, dimensions=[*by, *(where or {})])
@@ -557,7 +577,7 @@ def grid_ids(
     where: dict[str, str] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> BitMap:
+) -> FrozenBitMap:
     """The people behind a figure or one of its cells."""
     return grid_split(
         project=project, definition=definition, by=(), where=where, start=start, end=end
@@ -589,7 +609,7 @@ def figure_and_splits(
     splits = {
         d: {key[0]: len(ids) for key, ids in grid.split(rows, (d,)).items()} for d in dimensions
     }
-    return len(grid.union(rows)), splits
+    return len(grid.split(rows, ())[()]), splits
 
 
 def figure_ids(
@@ -599,11 +619,11 @@ def figure_ids(
     where: dict[str, str] | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> BitMap:
+) -> FrozenBitMap:
     """The people behind a figure or one of its cells: from the grid when it can, else SQL."""
     if served_by_grid(definition=definition, start=start, end=end):
         return grid_ids(project=project, definition=definition, where=where, start=start, end=end)
     people = indicator_people(
         project=project, definition=definition, where=where, start=start, end=end
     )
-    return BitMap(people.values_list("pk", flat=True))
+    return FrozenBitMap(people.values_list("pk", flat=True))

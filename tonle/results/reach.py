@@ -2,23 +2,31 @@
 
 SQL is the source of truth: every figure is a COUNT(DISTINCT participant) over the
 attendances of the project's activities, so a woman who came to forty sessions counts
-once in the total, and once in each split cell she falls in.
+once in the total, and once in each split cell she falls in. The dashboard reads them from
+the indicator grid of women and girls attending (grid.py), the one engine every exact count
+goes through; the sql_* functions here are what that grid must always equal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import CharField, Count, F, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
-from pyroaring import BitMap
+from pyroaring import FrozenBitMap
 
 from tonle.people.models import Participant, Sex
 from tonle.programs.models import Attendance, Project
-from tonle.results.cells import ALL, TOTAL, cell_counts, cell_ids
 from tonle.results.expressions import AGE, age_band_key, quarter_key
+from tonle.results.grid import grid_get, grid_ids
 from tonle.results.labels import split_labels, split_order
+
+# The women and girls who took part in the project's activities: the dashboard's figures, and
+# the same grid as any indicator defined so (the demo's "engaged").
+REACH = {"measure": "people_attending", "filters": {"sex": [Sex.FEMALE.value]}}
+TOTAL = "total"
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,7 @@ def sql_reach_total(*, project: Project) -> int:
 
 
 def reach_total(*, project: Project) -> int:
-    return cell_counts(project=project).get((TOTAL, ALL), 0)
+    return len(grid_ids(project=project, definition=REACH))
 
 
 # Places and kinds of activity are ranked, the most women first; ages and quarters keep the
@@ -102,13 +110,14 @@ def _split(dimension: str, counts: dict[str, int]) -> list[Cell]:
 
 
 def reach_figures(*, project: Project) -> ReachFigures:
-    """The dashboard's figures, read from the precomputed cells (brought up to date first)."""
-    counts = cell_counts(project=project)
-    figures = ReachFigures(total=counts.get((TOTAL, ALL), 0))
+    """The dashboard's figures, from the grid of women and girls attending (up to date)."""
+    grid = grid_get(project=project, definition=REACH)
+    everything = np.arange(len(grid.cells))
+    figures = ReachFigures(total=len(grid.split(everything, ())[()]))
     for dimension in DIMENSIONS:
+        split = grid.split(everything, (dimension.code,))
         figures.splits[dimension.code] = _split(
-            dimension.code,
-            {key: n for (code, key), n in counts.items() if code == dimension.code},
+            dimension.code, {key: len(ids) for (key,), ids in split.items()}
         )
     return figures
 
@@ -122,11 +131,12 @@ def sql_reach_figures(*, project: Project) -> ReachFigures:
     return figures
 
 
-def reach_ids(*, project: Project, dimension: str, key: str) -> BitMap:
-    """The ids of the women and girls behind one figure, from its cell: as many as the figure."""
+def reach_ids(*, project: Project, dimension: str, key: str) -> FrozenBitMap:
+    """The ids of the women and girls behind one figure, from the grid: as many as the figure."""
     if dimension != TOTAL and dimension not in {d.code for d in DIMENSIONS}:
         raise ValueError(dimension)
-    return cell_ids(project=project, dimension=dimension, key=ALL if dimension == TOTAL else key)
+    where = None if dimension == TOTAL else {dimension: key}
+    return grid_ids(project=project, definition=REACH, where=where)
 
 
 def sql_reach_people(*, project: Project, dimension: str, key: str) -> QuerySet[Participant]:

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
 from tonle.programs.models import Project
-from tonle.results.cells import reach_refresh
 from tonle.results.framework import framework_figures
 from tonle.results.grid import figure_ids, grid_refresh, served_by_grid
 from tonle.results.indicators import MEASURES, definition_check
 from tonle.results.models import Indicator, IndicatorLevel, IndicatorUnit, PeriodLock, Target
+from tonle.results.reach import REACH
 
 logger = logging.getLogger(__name__)
 
@@ -227,16 +227,16 @@ def period_lock(*, by: User, project: Project, starts_on: dt.date, ends_on: dt.d
 
 
 def results_catch_up(*, projects: Iterable[Project] | None = None) -> dict[str, int]:
-    """Save the reach cells and the indicator grids caught up with the records (building those
-    never built), so that readers, who never write, have little left to count in memory.
+    """Save the grids (the dashboard's reach and every indicator a grid serves) caught up with
+    the records, building those never built, so that readers, who never write, have little
+    left to count in memory.
 
-    The background worker runs it every few seconds (manage.py run_worker); each project's
-    cells and each grid is caught up in its own short transaction."""
+    The background worker runs it every few seconds (manage.py run_worker); each grid is
+    caught up in its own short transaction."""
     done = {"projects": 0, "grids": 0}
     for project in projects if projects is not None else Project.objects.order_by("pk"):
-        reach_refresh(project=project)
         done["projects"] += 1
-        for definition in _grid_definitions(project):
+        for definition in grid_definitions(project=project):
             try:
                 grid_refresh(project=project, definition=definition)
             except ValidationError:  # a broken definition: its figure says so on the framework
@@ -246,9 +246,10 @@ def results_catch_up(*, projects: Iterable[Project] | None = None) -> dict[str, 
     return done
 
 
-def _grid_definitions(project: Project) -> list[dict[str, Any]]:
-    """The definitions of the project's indicators a grid serves, each once."""
-    definitions: dict[str, dict[str, Any]] = {}
+def grid_definitions(*, project: Project) -> list[dict[str, Any]]:
+    """The definitions a grid serves: the dashboard's reach, then the project's indicators'
+    (each once: an indicator of women and girls attending shares the reach's grid)."""
+    definitions: dict[str, dict[str, Any]] = {json.dumps(REACH, sort_keys=True): REACH}
     for definition in project.indicators.values_list("definition", flat=True):
         if served_by_grid(definition=definition, start=None, end=None):
             definitions[json.dumps(definition, sort_keys=True)] = definition

@@ -4,7 +4,7 @@ A reader that writes takes the database's write lock: on SQLite, whose transacti
 at once, every manager opening a dashboard would queue behind every officer ticking
 attendance (and they behind her), until someone meets "database is locked". So the
 precomputed figures are kept in step by the background worker, never by a reader's request
-(results/cells.py, results/grid.py).
+(results/grid.py).
 
 The only rows a GET may write are its own bookkeeping, named one by one in
 tonle/lib/testing/queries.py: the access log and the reader's session row.
@@ -20,7 +20,7 @@ from tonle.lib.testing.crawl import PERSONAS, site_urls
 from tonle.lib.testing.queries import writes_of
 from tonle.people.models import Participant
 from tonle.people.services import participant_update
-from tonle.results.models import IndicatorGrid, ReachState
+from tonle.results.models import IndicatorGrid
 from tonle.results.services import results_catch_up
 
 
@@ -31,7 +31,7 @@ def test_no_get_of_the_site_writes_anything_but_its_access_log(client, crawl, pe
     results_catch_up()
     woman = Participant.objects.filter(attendances__isnull=False).order_by("pk").first()
     participant_update(participant=woman, by=crawl.users["admin"], birth_year=1990)
-    assert ReachState.objects.exists() and IndicatorGrid.objects.exists()
+    assert IndicatorGrid.objects.exists()
     client.force_login(crawl.users[persona])
     written = {}
     visited = 0

@@ -21,9 +21,10 @@ def test_recent_history_is_read_again_but_not_applied_twice(world):
     assert changes.seen == [first_row, second_row]
 
     again = changed_since(Attendance, changes.mark, changes.seen)
-    assert (again.records, again.mark, again.seen) == (set(), 0, [first_row, second_row])
+    assert (again.inserted, again.altered) == (set(), set())
+    assert (again.mark, again.seen) == (0, [first_row, second_row])
     # As if the first row had committed after the second was read: it is found then.
-    assert changed_since(Attendance, 0, [second_row]).records == {first.pk}
+    assert changed_since(Attendance, 0, [second_row]).inserted == {first.pk}
 
 
 def test_a_record_changed_after_it_was_created_counts_as_altered(world):

@@ -1,4 +1,4 @@
-"""Readers never write: the worker saves the cells and grids caught up, a reader counts the rest.
+"""Readers never write: the worker saves the grids caught up, a reader counts the rest.
 
 A reader that saved the caught-up figures took the write lock on every dashboard; now she
 counts the few people changed since the worker's last catch-up in memory, exactly, and the
@@ -16,10 +16,9 @@ from tonle.lib.testing.queries import writes_of
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.services import attendance_record
 from tonle.programs.tests.factories import ActivityFactory
-from tonle.results.cells import TOTAL, reach_rebuild
-from tonle.results.grid import Grid, figure_and_splits
-from tonle.results.models import IndicatorGrid, ReachCell, ReachState
-from tonle.results.reach import reach_figures, sql_reach_total
+from tonle.results.grid import Grid, figure_and_splits, grid_rebuild
+from tonle.results.models import IndicatorGrid
+from tonle.results.reach import REACH, reach_figures, sql_reach_total
 from tonle.results.services import indicator_save, results_catch_up
 
 WOMEN = {"measure": "people_attending", "filters": {"sex": ["F"]}}
@@ -30,15 +29,18 @@ def _tick(world, activity, count):
         attendance_record(by=world.officer_a, activity=activity, participant=woman)
 
 
-def _stored_total(project) -> int:
-    return ReachCell.objects.get(project=project, dimension=TOTAL).count
+def _stored_total(project, definition=REACH) -> int:
+    """The total of the grid as the worker last saved it."""
+    stored = IndicatorGrid.objects.get(project=project, definition=definition)
+    grid = Grid.deserialize(bytes(stored.data))
+    return len(grid.union(range(len(grid.bitmaps))))
 
 
 def test_the_dashboard_after_a_tick_counts_her_and_saves_nothing(world):
     activity = ActivityFactory(project=world.project_a, date=dt.date(2023, 3, 1))
     _tick(world, activity, 2)
-    reach_rebuild(project=world.project_a)
-    state = ReachState.objects.get(project=world.project_a)
+    grid_rebuild(project=world.project_a, definition=REACH)
+    saved = IndicatorGrid.objects.get(project=world.project_a)
     _tick(world, activity, 1)
 
     with CaptureQueriesContext(connection) as queries:
@@ -46,7 +48,7 @@ def test_the_dashboard_after_a_tick_counts_her_and_saves_nothing(world):
     assert writes_of(queries) == []
     assert figures.total == sql_reach_total(project=world.project_a) == 3
     assert _stored_total(world.project_a) == 2  # the worker has not caught up yet
-    assert ReachState.objects.get(project=world.project_a).caught_up_at == state.caught_up_at
+    assert IndicatorGrid.objects.get(project=world.project_a).caught_up_at == saved.caught_up_at
 
 
 def test_a_figure_never_built_is_counted_in_memory_and_not_saved(world):
@@ -56,10 +58,10 @@ def test_a_figure_never_built_is_counted_in_memory_and_not_saved(world):
         total = reach_figures(project=world.project_a).total
         value, _splits = figure_and_splits(project=world.project_a, definition=WOMEN, dimensions=[])
     assert (total, value) == (2, 2) and writes_of(queries) == []
-    assert not ReachState.objects.exists() and not IndicatorGrid.objects.exists()
+    assert not IndicatorGrid.objects.exists()
 
 
-def test_the_worker_builds_and_then_catches_up_the_cells_and_each_indicators_grid(world):
+def test_the_worker_builds_and_then_catches_up_the_reach_and_each_indicators_grid(world):
     indicator_save(
         project=world.project_a, level="output", code="women", name_en="Women",
         name_km="ស្ត្រី", definition=WOMEN,
@@ -72,15 +74,15 @@ def test_the_worker_builds_and_then_catches_up_the_cells_and_each_indicators_gri
     _tick(world, activity, 2)
 
     done = results_catch_up(projects=[world.project_a])
-    assert done == {"projects": 1, "grids": 1}  # activities are counted in SQL, not a grid
-    assert _stored_total(world.project_a) == 2
+    # One grid: the indicator of women counts what the dashboard's reach does, and shares its
+    # grid; activities are counted in SQL.
+    assert done == {"projects": 1, "grids": 1}
+    assert _stored_total(world.project_a, WOMEN) == 2
     _tick(world, activity, 3)
     results_catch_up(projects=[world.project_a])
 
-    assert _stored_total(world.project_a) == 5
-    stored = IndicatorGrid.objects.get(project=world.project_a)
-    grid = Grid.deserialize(bytes(stored.data))
-    assert len(grid.union(range(len(grid.bitmaps)))) == 5
+    assert _stored_total(world.project_a, WOMEN) == 5
+    assert IndicatorGrid.objects.count() == 1
 
 
 def test_a_catch_up_with_nothing_new_takes_no_write_lock(world):

@@ -14,6 +14,7 @@ from tonle.results.framework import framework_figures
 from tonle.results.grid import figure_ids, grid_ids, served_by_grid
 from tonle.results.indicators import definition_check, indicator_split, indicator_value
 from tonle.results.models import IndicatorGrid
+from tonle.results.reach import REACH
 from tonle.results.services import framework_export, framework_import, indicator_save, target_set
 from tonle.transport.tests.factories import ContractFactory
 
@@ -319,7 +320,9 @@ def test_a_measure_of_people_narrows_to_women_and_girls(world, trainings):
     assert indicator_value(project=world.project_a, definition=women) == 2
 
 
-def test_the_rebuild_command_builds_a_grid_for_each_indicator_of_people(world, trainings):
+def test_the_rebuild_command_builds_the_reach_grid_and_one_for_each_indicator_of_people(
+    world, trainings
+):
     women = indicator_save(
         project=world.project_a, level="output", code="women", name_en="Women", name_km="ស្ត្រី",
         definition={"measure": "people_attending"},
@@ -329,10 +332,12 @@ def test_the_rebuild_command_builds_a_grid_for_each_indicator_of_people(world, t
         definition={"measure": "activities"},
     )  # fmt: skip
     out = io.StringIO()
-    call_command("reach_rebuild", project=world.project_a.slug, stdout=out)
-    assert "1 indicator grids" in out.getvalue()
-    grid = IndicatorGrid.objects.get(project=world.project_a)
-    assert grid.definition == women.definition
+    call_command("results_rebuild", project=world.project_a.slug, stdout=out)
+    assert "2 grids" in out.getvalue()  # the dashboard's reach, and this indicator's
+    built = IndicatorGrid.objects.filter(project=world.project_a).values_list(
+        "definition", flat=True
+    )
+    assert sorted(built, key=len) == [women.definition, REACH]
     assert len(grid_ids(project=world.project_a, definition=women.definition)) == 2
 
 

@@ -1,9 +1,9 @@
 """manage.py run_worker: the background worker (django-tasks' db_worker), started again
 whenever it dies, and the PDFs it leaves behind settled so that no page waits for ever.
 
-Beside it, every --catch-up seconds, the reach cells and indicator grids are saved caught up
-with the records (results_catch_up): readers never write, so this is where they are kept in
-step.
+Beside it, every --catch-up seconds, the indicator grids (the dashboard's reach among them)
+are saved caught up with the records (results_catch_up): readers never write, so this is
+where they are kept in step.
 
 `make run` starts it beside the web server; in production a systemd unit runs it (README)."""
 
