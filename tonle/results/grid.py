@@ -310,11 +310,16 @@ def _read(
     if measure.activity:
         # The activity carries place, date, component and type: read them once per activity.
         pairs = read(measure.activity.removesuffix("__") + "_id", measure.person)
-        acts = sorted(
-            Activity.objects.filter(project=project).values_list(
-                "id", "village_id", "component_id", "activity_type_id", "date"
-            )
-        )
+        activities = Activity.objects.filter(project=project)
+        fields = ("id", "village_id", "component_id", "activity_type_id", "date")
+        if only is None:
+            acts = sorted(activities.values_list(*fields))
+        else:  # catching up a few people or records: only their activities
+            wanted = np.unique(pairs[:, 0]).tolist()
+            acts = sorted(
+                row for chunk in chunks(wanted)
+                for row in activities.filter(pk__in=chunk).values_list(*fields)
+            )  # fmt: skip
         ids = np.array([a[0] for a in acts], dtype=np.int64)
         table = np.array(
             [(a[1] or 0, a[2] or 0, a[3] or 0, _month(a[4])) for a in acts], dtype=np.int64
@@ -385,8 +390,8 @@ def _marks(measure_code: str) -> dict[str, int]:
 
 # In this process: the grids last read, with the revision they were read at.
 _LOADED: dict[int, tuple[uuid.UUID, Grid]] = {}
-# ... and each caught up in memory beyond its stored marks: (revision, marks now, grid).
-_AHEAD: dict[int, tuple[uuid.UUID, dict[str, Any], Grid]] = {}
+# ... and each caught up in memory beyond its stored marks: (when it was built, marks now, grid).
+_AHEAD: dict[int, tuple[dt.datetime | None, dict[str, Any], Grid]] = {}
 _LOCK = threading.Lock()
 
 
@@ -464,11 +469,13 @@ def _caught_up(
     grid, and the marks it is now at. Reads only.
 
     The process keeps the grid it last caught up, so the next reader applies only what
-    changed since (applying a change twice leaves a grid as it was, so starting from marks
-    older than the stored ones is as exact)."""
+    changed since. It keeps it after the worker saved a newer one too, with the splits it
+    already worked out (which a grid read again from the database would work out anew, a
+    second at millions of attendances): applying a change twice leaves a grid as it was, so
+    going on from marks older than the stored ones is as exact. A rebuild starts afresh."""
     with _LOCK:
         ahead = _AHEAD.get(stored.pk)
-    if ahead and ahead[0] == stored.revision:
+    if ahead and ahead[0] == stored.built_at:
         marks, grid = dict(ahead[1]), ahead[2]
     else:
         marks, grid = dict(stored.marks), _loaded(stored)
@@ -488,7 +495,7 @@ def _caught_up(
         fresh = _build(project, definition, people=sorted(affected))
         grid = _apply(grid, fresh, BitMap(affected))
     with _LOCK:
-        _AHEAD[stored.pk] = (stored.revision, marks, grid)
+        _AHEAD[stored.pk] = (stored.built_at, marks, grid)
     return grid, marks
 
 
