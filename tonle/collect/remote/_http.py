@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from tonle.collect.remote.records import (
     RemoteAuthError,
@@ -23,20 +23,26 @@ TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 class Response(Protocol):
     """What httpx's and requests' responses both offer."""
 
-    status_code: int
-    content: bytes
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+R = TypeVar("R", bound=Response)
 
 
 def call(
-    send: Callable[[], Response],
+    send: Callable[[], R],
     *,
     server: str,
     path: str,
     attempts: int,
     backoff: float,
     network_errors: tuple[type[BaseException], ...],
-    refused: Callable[[BaseException], Response | None] = lambda error: None,
-) -> Response:
+    refused: Callable[[BaseException], R | None] = lambda error: None,
+) -> R:
     """`send()` until it answers 2xx or `attempts` are spent; a RemoteError otherwise.
 
     `network_errors` are the HTTP library's timeouts and refused connections; `refused`

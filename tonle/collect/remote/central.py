@@ -42,7 +42,7 @@ from pyodk._utils.session import Adapter, Session
 from pyodk.client import Client
 from pyodk.errors import PyODKError
 
-from tonle.collect.remote._http import Response, call, json_of
+from tonle.collect.remote._http import call, json_of
 from tonle.collect.remote.records import (
     RemoteAttachment,
     RemoteEntity,
@@ -329,7 +329,7 @@ class CentralClient:
     def _download(self, path: str) -> bytes:
         return self._get(path).content
 
-    def _get(self, path: str, params: dict[str, str] | None = None) -> Response:
+    def _get(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
         return call(
             lambda: self._session.get(path, params=params),
             server=self.server,
@@ -341,7 +341,7 @@ class CentralClient:
         )
 
 
-def _login_response(error: BaseException) -> Response | None:
+def _login_response(error: BaseException) -> requests.Response | None:
     """The response of a sign-in pyodk refused (it raises PyODKError(message, response))."""
     if isinstance(error, PyODKError) and len(error.args) > 1:
         response = error.args[1]
