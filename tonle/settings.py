@@ -116,8 +116,11 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'tonle.sqlite3'}", conn_max_age=60
     )
 }
+# A connection is kept for a minute by the thread that opened it, not opened for each request
+# (on SQLite that is a file opened and three pragmas run, several ms); one that broke (a
+# restarted PostgreSQL) is noticed and opened again before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while a worker writes; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue instead of failing half-way.
