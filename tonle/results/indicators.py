@@ -54,7 +54,7 @@ class Filter:
     def values(self, project: Project) -> set[str]:
         # Read once per page of figures (lib.memo): every split of a figure checks its filters.
         return remembered(
-            ("filter-values", self.path, project.pk),
+            ("filter-values", self, project.pk),
             lambda: {value for value, _label in self.choices(project)},
         )
 

@@ -14,12 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tonle.geo.tests.factories import VillageFactory
+from tonle.lib.memo import reads_once
 from tonle.programs.tests.factories import (
     ActivityFactory,
     AttendanceFactory,
     ComponentFactory,
     TopicFactory,
 )
+from tonle.results.indicators import definition_check
 from tonle.results.services import indicator_save, results_catch_up
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,12 @@ def test_the_framework_reads_its_labels_once_however_many_indicators_and_women(
     assert len(few) == len(many) == PAGE_READS, "\n".join(many)
     for table in LABEL_TABLES:
         assert sum(f'FROM "{table}"' in sql for sql in many) == 1, table
+
+
+def test_filters_read_once_are_each_checked_against_their_own_values(world):
+    # Services and milestones both filter a column named "kind", over different choices.
+    with reads_once():
+        for measure, name, value in [("people_milestone", "kind", "village_chief"),
+                                     ("people_served", "service", "national_id")]:  # fmt: skip
+            definition = {"measure": measure, "filters": {name: [value]}}
+            assert definition_check(project=world.project_a, definition=definition).code == measure
