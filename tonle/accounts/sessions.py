@@ -34,7 +34,7 @@ class SessionStore(db.SessionStore):
     stored_expiry: dt.datetime | None = None
 
     def load(self) -> dict[str, Any]:
-        stored = self._get_session_from_db()
+        stored = self._get_session_from_db()  # type: ignore[attr-defined]  # not in the stubs
         self.stored_expiry = stored.expire_date if stored else None
         return self.decode(stored.session_data) if stored else {}
 
