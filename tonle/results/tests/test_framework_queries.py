@@ -93,3 +93,14 @@ def test_filters_read_once_are_each_checked_against_their_own_values(world):
                                      ("people_served", "service", "national_id")]:  # fmt: skip
             definition = {"measure": measure, "filters": {name: [value]}}
             assert definition_check(project=world.project_a, definition=definition).code == measure
+
+
+def test_a_donors_framework_reads_the_indicators_once_for_all_its_periods(
+    client, world, busy_project
+):
+    # A donor's figures are protected across every fixed period, each computed in turn.
+    _indicators(busy_project, 2)
+    client.force_login(world.donor)
+    reads = _page_reads(client, busy_project)
+    for table in ["results_indicator", "results_target"]:
+        assert sum(f'FROM "{table}"' in sql for sql in reads) == 1, table
