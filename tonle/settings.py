@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tonle.accounts.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,8 +116,11 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'tonle.sqlite3'}", conn_max_age=60
     )
 }
+# A connection is kept for a minute by the thread that opened it, not opened for each request
+# (on SQLite that is a file opened and three pragmas run, several ms); one that broke (a
+# restarted PostgreSQL) is noticed and opened again before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while a worker writes; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue instead of failing half-way.
@@ -161,9 +164,10 @@ TONLE_TRUSTED_PROXIES = int(os.environ.get("TONLE_TRUSTED_PROXIES", 0))
 AXES_CLIENT_IP_CALLABLE = "tonle.accounts.login.client_ip"
 
 # Phones are shared in a field office: a session ends after a working day without a request
-# (saved on every request, so the age counts from the last one, not from the log-in).
+# (renewed by her requests, so the age counts from the last one, not from the log-in; the
+# row is written again only every few minutes, not on every request: accounts/sessions.py).
 SESSION_COOKIE_AGE = int(float(os.environ.get("TONLE_SESSION_IDLE_HOURS", 8)) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "tonle.accounts.sessions"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]

@@ -95,7 +95,8 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programs/activity_form.html", {"form": form, "project": project})
 
 
-def _attendance_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
+def _attendees_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
+    """What the attendee list and the door registration need: all a tick's answer shows."""
     # Newest ticked first: the woman just ticked is at the top of the first page.
     attendees = page_of(
         request,
@@ -109,7 +110,20 @@ def _attendance_context(request: HttpRequest, activity: Activity, **extra: objec
         "attendees": attendees,
         "register_form": extra.pop("register_form", None)
         or DoorRegistrationForm(user=request.user, initial={"village": activity.village_id}),
-        "upload_form": extra.pop("upload_form", None) or SheetUploadForm(),
+        **extra,
+    }
+
+
+def _attendance_context(
+    request: HttpRequest,
+    activity: Activity,
+    upload_form: SheetUploadForm | None = None,
+    **extra: object,
+) -> dict:
+    """The whole activity page's: the attendee list and, below it, the sign-in sheets."""
+    return {
+        **_attendees_context(request, activity, **extra),
+        "upload_form": upload_form or SheetUploadForm(),
         "uploads": page_of(
             request,
             activity_sheet_uploads(activity=activity),
@@ -117,7 +131,6 @@ def _attendance_context(request: HttpRequest, activity: Activity, **extra: objec
             param="sheets",
             anchor="sheets",
         ),
-        **extra,
     }
 
 
@@ -125,11 +138,10 @@ def _attendance_context(request: HttpRequest, activity: Activity, **extra: objec
 @editor_required
 def activity_page(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = activity_get_for_user(user=request.user, activity_id=activity_id)
-    context = _attendance_context(request, activity)
     if request.htmx and request.htmx.target == "attendees":
         # A page of the attendee list, loaded into its box by the list's pager.
-        return render(request, "programs/_attendees.html", context)
-    return render(request, "programs/activity.html", context)
+        return render(request, "programs/_attendees.html", _attendees_context(request, activity))
+    return render(request, "programs/activity.html", _attendance_context(request, activity))
 
 
 @require_GET
@@ -156,7 +168,7 @@ def _attendees_response(request: HttpRequest, activity: Activity) -> HttpRespons
         url = reverse("programs-activity", args=[activity.pk])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
     response = render(
-        request, "programs/_attendees.html", _attendance_context(request, activity, clear=True)
+        request, "programs/_attendees.html", _attendees_context(request, activity, clear=True)
     )
     response["HX-Trigger"] = ATTENDANCE_CHANGED
     return response
@@ -212,12 +224,13 @@ def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
             if not participant.consent_given:
                 messages.warning(request, consent_missing_message(participant=participant))
             return _attendees_response(request, activity)
-    context = _attendance_context(request, activity, register_form=form, duplicates=duplicates)
     if request.htmx:
+        context = _attendees_context(request, activity, register_form=form, duplicates=duplicates)
         response = render(request, "programs/_register.html", context)
         response["HX-Retarget"] = "#register"
         response["HX-Reswap"] = "outerHTML"
         return response
+    context = _attendance_context(request, activity, register_form=form, duplicates=duplicates)
     return render(request, "programs/activity.html", context, status=200)
 
 

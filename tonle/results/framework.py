@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from tonle.lib.memo import remembered
 from tonle.programs.models import Project
 from tonle.results.grid import figure_and_splits, figure_ids
 from tonle.results.indicators import definition_check, dimensions_of
@@ -59,7 +60,13 @@ def framework_figures(
 ) -> list[IndicatorFigures]:
     """Every indicator of the project, in framework order; a broken one carries its error."""
     results = []
-    indicators = project.indicators.select_related("project", "parent").prefetch_related("targets")
+    # Read once per page (lib.memo): a donor's page computes the framework for every period.
+    indicators = remembered(
+        ("framework-indicators", project.pk),
+        lambda: list(
+            project.indicators.select_related("project", "parent").prefetch_related("targets")
+        ),
+    )
     for indicator in indicators:
         figures = IndicatorFigures(indicator=indicator, target=_target(indicator, start, end))
         if indicator.definition:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from tonle.cases.models import Case as SupportCase
 from tonle.cases.models import CaseKind, Session
 from tonle.groups.models import GroupMembership, GroupRole
+from tonle.lib.memo import remembered
 from tonle.outcomes.models import Milestone, MilestoneKind
 from tonle.people.models import Sex
 from tonle.programs.models import Activity, ActivityType, Attendance, Component, Project, Topic
@@ -51,7 +52,11 @@ class Filter:
     choices: Callable[[Project], list[tuple[str, str]]]  # (value, what the reader calls it)
 
     def values(self, project: Project) -> set[str]:
-        return {value for value, _label in self.choices(project)}
+        # Read once per page of figures (lib.memo): every split of a figure checks its filters.
+        return remembered(
+            ("filter-values", self, project.pk),
+            lambda: {value for value, _label in self.choices(project)},
+        )
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,16 @@ def split_labels(dimension: str, keys: list[str]) -> dict[str, str]:
     return {k: _period_label(dimension, k) for k in keys}
 
 
+def labels_of_splits(splits: Iterable[dict[str, dict[str, Any]]]) -> dict[str, dict[str, str]]:
+    """split_labels of every dimension of many splits (a page of figures) at once: each
+    table of places or components read once for the page, not once per figure."""
+    keys: dict[str, set[str]] = {}
+    for split in splits:
+        for dimension, cells in split.items():
+            keys.setdefault(dimension, set()).update(cells)
+    return {dimension: split_labels(dimension, sorted(k)) for dimension, k in keys.items()}
+
+
 _PERIOD = {"year": re.compile(r"^(\d+)$"), "quarter": re.compile(r"^(\d+)-Q(\d+)$"),
            "month": re.compile(r"^(\d+)-(\d+)$")}  # fmt: skip
 
@@ -99,14 +109,16 @@ def other_label() -> str:
 
 
 def labelled_split(
-    dimension: str, cells: dict[str, Any], names: bool
+    dimension: str, cells: dict[str, Any], names: bool, labels: dict[str, str] | None = None
 ) -> list[tuple[str, str, Any]]:
-    """(key, label, value) for a split.
+    """(key, label, value) for a split; `labels` are the dimension's from labels_of_splits,
+    when at hand.
 
     For who sees no names the cells hidden (None, or small) are not listed one by one, as the
     row alone would say where the women are: they make one last row, its value hidden.
     """
-    labels = split_labels(dimension, list(cells))
+    if labels is None:
+        labels = split_labels(dimension, list(cells))
     rows = [
         (key, labels.get(key, key), cells[key]) for key in split_order(dimension, cells, labels)
     ]

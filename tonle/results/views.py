@@ -22,6 +22,7 @@ from tonle.accounts.models import AccessAction
 from tonle.accounts.services import access_log
 from tonle.groups.models import GroupMembership
 from tonle.lib.forms import add_service_errors, error_text
+from tonle.lib.memo import reads_once
 from tonle.lib.paging import page_of
 from tonle.lib.spreadsheets import csv_response, xlsx_response
 from tonle.lib.suppression import too_small
@@ -43,7 +44,14 @@ from tonle.results.framework import CSV_HEADER, framework_figures, framework_tab
 from tonle.results.grid import figure_ids
 from tonle.results.indicators import DIMENSIONS as INDICATOR_DIMENSIONS
 from tonle.results.indicators import MEASURES
-from tonle.results.labels import OTHER, labelled_split, other_label, split_labels, trend_columns
+from tonle.results.labels import (
+    OTHER,
+    labelled_split,
+    labels_of_splits,
+    other_label,
+    split_labels,
+    trend_columns,
+)
 from tonle.results.models import PeriodLock
 from tonle.results.reach import (
     DIMENSIONS,
@@ -216,29 +224,31 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             _("Figures are shown for the reporting periods listed only: here, the whole project."),
         )
-    if names:
-        figures = framework_figures(project=project, start=start, end=end)
-    else:
-        figures = donor_figures(project=project, start=start, end=end)
     lock = (
         PeriodLock.objects.filter(project=project, starts_on=start, ends_on=end)
         .select_related("locked_by")
         .first()
     )
-    if lock:
-        lock_compare(figures=figures, lock=lock)
+    with reads_once():
+        if names:
+            figures = framework_figures(project=project, start=start, end=end)
+        else:
+            figures = donor_figures(project=project, start=start, end=end)
+        if lock:
+            lock_compare(figures=figures, lock=lock)
     wanted = request.GET.get("format")
     if wanted in {"csv", "xlsx"}:
         # The exports hold every cell, small ones too: for those who may see the records.
         if not names:
             raise PermissionDenied
         return _framework_export(project, figures, wanted, start, end)
+    labels = labels_of_splits(item.splits for item in figures)
     for item in figures:
         item.tables = [
             {
                 "code": code,
                 "label": INDICATOR_DIMENSIONS[code],
-                "cells": labelled_split(code, cells, names),
+                "cells": labelled_split(code, cells, names, labels[code]),
             }
             for code, cells in item.splits.items()
         ]

@@ -8,10 +8,13 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tonle.accounts.sessions import renew_after
 from tonle.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +153,30 @@ def test_each_request_restarts_the_idle_clock():
     assert client.get(reverse("home")).status_code == 200
     left = Session.objects.get().expire_date - timezone.now()
     assert dt.timedelta(hours=7, minutes=59) < left <= dt.timedelta(hours=8)
+
+
+def test_requests_close_together_do_not_write_her_session_each_time():
+    # Officers tick every few seconds: a session row written on each request would take
+    # SQLite's write lock for every search and every page.
+    user = UserFactory()
+    client = Client()
+    _log_in(client, user.username, PASSWORD, OFFICE)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]
+                and not q["sql"].lstrip().upper().startswith("SELECT")]  # fmt: skip
+
+
+def test_a_request_renews_a_session_once_its_expiry_is_a_few_minutes_stale():
+    user = UserFactory()
+    client = Client()
+    _log_in(client, user.username, PASSWORD, OFFICE)
+    stale = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE) - renew_after()
+    Session.objects.update(expire_date=stale - dt.timedelta(seconds=5))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert Session.objects.get().expire_date > stale
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b|\bFOR\s+(NO\s+KEY\s+)?UPDATE\b", re.I)
 # A request's own bookkeeping, the only rows a reader writes: the access log (who opened
-# whose record, and every refusal) and her session row, saved on every request to keep her
-# signed in while she works (SESSION_SAVE_EVERY_REQUEST).
+# whose record, and every refusal) and her session row, written again every few minutes to
+# keep her signed in while she works (accounts/sessions.py).
 ALLOWED = [
     re.compile(r'^\s*INSERT INTO "accounts_accesslog"', re.I),
     re.compile(r'^\s*(INSERT INTO|UPDATE) "django_session"', re.I),

@@ -157,3 +157,31 @@ def test_registered_and_marked_present_is_said_on_the_activity_page_and_not_late
     later = client.get(reverse("programs-activity", args=[activity.pk])).content.decode()
     assert "registered and marked present" not in later
     assert '<div id="messages" role="status">' in later  # the region the message swaps into
+
+
+def test_a_tick_reads_the_same_few_queries_however_many_are_present(client, world):
+    """An officer ticks a woman every few seconds at the door: her answer is the attendee list
+    and the blank registration form, nothing else of the page (not the sign-in sheets)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tonle.people.tests.factories import ParticipantFactory
+
+    activity = ActivityFactory(project=world.project_a)
+    client.force_login(world.officer_a)
+
+    def tick_queries(present: int) -> list[str]:
+        for person in ParticipantFactory.create_batch(present, village=world.village_a):
+            attendance_record(by=None, activity=activity, participant=person)
+        woman = ParticipantFactory(village=world.village_a)
+        url = reverse("programs-attendance-add", args=[activity.pk, woman.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, **HTMX).status_code == 200
+        return [q["sql"] for q in queries.captured_queries]
+
+    few, many = tick_queries(2), tick_queries(60)
+    # Session and user; the activity and the woman (in scope); is she ticked already; the
+    # attendance and its history in one transaction; the list's count and first page; the
+    # villages of the blank registration form.
+    assert len(few) == len(many) == 12, "\n".join(many)
+    assert not [sql for sql in many if "collect_upload" in sql]
