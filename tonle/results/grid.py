@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from tonle.cases.models import Case as SupportCase
 from tonle.cases.models import Session
 from tonle.geo.models import Village
 from tonle.groups.models import GroupMembership
+from tonle.lib.memo import remembered
 from tonle.outcomes.models import Milestone
 from tonle.people.ages import UNKNOWN_AGE, age_bands
 from tonle.people.models import Participant, Sex
@@ -483,7 +485,12 @@ def _caught_up(
     added: set[int] = set()  # new records of the measure, added as they are
     for source in [*SOURCES[measure.code], _PARTICIPANTS]:
         label = source.model._meta.label
-        changes = changed_since(source.model, marks.get(label, 0), marks.get(f"{label}:seen", ()))
+        mark, seen = marks.get(label, 0), tuple(marks.get(f"{label}:seen", ()))
+        # Every grid of a page reads the participants' history from the same mark: once.
+        changes = remembered(
+            ("changed", label, mark, seen),
+            partial(changed_since, source.model, mark, seen),
+        )
         marks[label], marks[f"{label}:seen"] = changes.mark, changes.seen
         if source.records:
             added |= changes.inserted
@@ -505,10 +512,15 @@ def grid_get(*, project: Project, definition: dict[str, Any]) -> Grid:
     Reads only: the stored grid is caught up in memory (a grid never built is made in memory
     from SQL); the background worker saves the caught-up grid (grid_refresh)."""
     measure = definition_check(project=project, definition=definition)
-    stored = _stored(project, definition)
-    if stored is None:
-        return _grid_of(_build(project, definition))
-    return _caught_up(project, definition, measure, stored)[0]
+
+    def read() -> Grid:
+        stored = _stored(project, definition)
+        if stored is None:
+            return _grid_of(_build(project, definition))
+        return _caught_up(project, definition, measure, stored)[0]
+
+    # A page asks for a grid once per figure, split and period: it is read once.
+    return remembered(("grid", project.pk, _stamp(definition)), read)
 
 
 def grid_refresh(*, project: Project, definition: dict[str, Any]) -> Grid:

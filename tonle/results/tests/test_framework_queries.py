@@ -60,12 +60,15 @@ def _indicators(project, count: int) -> None:
                        name_en=f"Indicator {n}", definition=definition)  # fmt: skip
 
 
-def _page_reads(client, project) -> list[str]:
+def _page_reads(client, project, *, grids: bool = False) -> list[str]:
+    """The page's own reads (or, with `grids`, those of its grids catching up)."""
     results_catch_up(projects=[project])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("results-framework", args=[project.slug]))
     assert response.status_code == 200
-    return [q["sql"] for q in queries.captured_queries if not GRID_READS.search(q["sql"])]
+    return [
+        q["sql"] for q in queries.captured_queries if bool(GRID_READS.search(q["sql"])) == grids
+    ]
 
 
 def test_the_framework_reads_its_labels_once_however_many_indicators_and_women(
@@ -104,3 +107,16 @@ def test_a_donors_framework_reads_the_indicators_once_for_all_its_periods(
     reads = _page_reads(client, busy_project)
     for table in ["results_indicator", "results_target"]:
         assert sum(f'FROM "{table}"' in sql for sql in reads) == 1, table
+
+
+def test_each_grid_and_each_history_is_read_once_however_many_indicators_share_them(
+    client, world, busy_project
+):
+    """Six indicators of two definitions read two grids, and the women's history once."""
+    client.force_login(world.manager)
+    _indicators(busy_project, 2)
+    few = _page_reads(client, busy_project, grids=True)
+    _indicators(busy_project, 6)
+    many = _page_reads(client, busy_project, grids=True)
+    assert len(many) <= len(few), "\n".join(many)
+    assert sum('"people_historicalparticipant"' in sql for sql in many) == 1
