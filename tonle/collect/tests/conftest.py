@@ -1,0 +1,15 @@
+"""The world of the shared personas, with the sample form on project A and phone passwords."""
+
+from __future__ import annotations
+
+import pytest
+
+from tonle.collect.models import Form
+from tonle.collect.tests.phone import sample_form, with_phone_password
+
+
+@pytest.fixture
+def form_a(world) -> Form:
+    for user in (world.manager, world.officer_a, world.officer_b, world.mentor, world.donor):
+        with_phone_password(user)
+    return sample_form(project_id=world.project_a.pk, by=world.manager)
