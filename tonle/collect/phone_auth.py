@@ -62,7 +62,7 @@ def challenge(*, stale: bool = False) -> str:
 def digest_params(header: str) -> dict[str, str]:
     """The name=value pairs of an Authorization header after its scheme."""
     return {
-        name.lower(): (quoted.replace('\\"', '"') if quoted is not None else bare)
+        name.lower(): quoted.replace('\\"', '"') or bare
         for name, quoted, bare in _PARAM.findall(header)
     }
 
