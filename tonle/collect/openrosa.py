@@ -217,7 +217,7 @@ def submission(request: HttpRequest) -> HttpResponse:
         length = 0
     if length > limit or request.META.get(CHUNKED_TOO_LARGE):
         return _too_large(limit)
-    if not request.content_type.startswith("multipart/"):
+    if not (request.content_type or "").startswith("multipart/"):
         return _message(_("Send the submission as multipart/form-data."), status=400)
     try:
         xml_parts = request.FILES.getlist(XML_PART)
