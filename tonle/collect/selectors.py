@@ -77,3 +77,16 @@ def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment:
         record_type="attachment",
         record_id=attachment_id,
     )
+
+
+def submission_chain_newest(*, root_id: str) -> Submission | None:
+    """The version of a chain to apply: the last received of those no other version replaces.
+
+    Edits can arrive in any order, and two phones can edit the same version; whichever way
+    they came, this is the one the records should end with.
+    """
+    chain = Submission.objects.filter(root_id=root_id)
+    replaced = chain.exclude(deprecated_id="").values("deprecated_id")
+    return (
+        chain.exclude(instance_id__in=replaced).defer("xml").order_by("-received_at", "-id").first()
+    )

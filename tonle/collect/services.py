@@ -305,3 +305,29 @@ def phone_password_set(*, user: User, password: str) -> PhoneCredential:
 
 def digest_ha1(*, username: str, realm: str, password: str) -> str:
     return hashlib.md5(f"{username}:{realm}:{password}".encode()).hexdigest()
+
+
+def submission_mark_applied(*, submission: Submission, result: str) -> None:
+    """Called by the record app that applied it, inside the transaction that applied it."""
+    submission.status = RowStatus.APPLIED
+    submission.errors = {}
+    submission.result = result[:200]
+    submission.applied_at = timezone.now()
+    submission.save(update_fields=["status", "errors", "result", "applied_at"])
+
+
+def submission_mark_failed(*, submission: Submission, errors: dict[str, str]) -> None:
+    """Its reason per field (the XML path, e.g. "/data/woman"), for the correction page."""
+    submission.status = RowStatus.FAILED
+    submission.errors = errors
+    submission.save(update_fields=["status", "errors"])
+
+
+def submission_correct(*, submission: Submission, corrections: dict[str, str]) -> Submission:
+    """Corrections sit beside the XML as it arrived, which is never changed; it waits again."""
+    if submission.status == RowStatus.APPLIED:
+        raise ValueError("an applied submission is not corrected")
+    submission.corrections = corrections
+    submission.status = RowStatus.PENDING
+    submission.save(update_fields=["corrections", "status"])
+    return submission
