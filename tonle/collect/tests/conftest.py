@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tonle.collect.models import Form
-from tonle.collect.tests.phone import sample_form, with_phone_password
+from tonle.collect.tests.phone import PHONE_PASSWORD, Phone, sample_form, with_phone_password
 
 
 @pytest.fixture
@@ -13,3 +13,17 @@ def form_a(world) -> Form:
     for user in (world.manager, world.officer_a, world.officer_b, world.mentor, world.donor):
         with_phone_password(user)
     return sample_form(project_id=world.project_a.pk, by=world.manager)
+
+
+@pytest.fixture
+def collect_phone(live_server):
+    """Phones talking to the live server; their connections are closed before it stops."""
+    opened: list[Phone] = []
+
+    def open_phone(username: str, password: str = PHONE_PASSWORD) -> Phone:
+        opened.append(Phone(live_server.url, username, password))
+        return opened[-1]
+
+    yield open_phone
+    for each in opened:
+        each.http.close()

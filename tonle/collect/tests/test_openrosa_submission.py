@@ -13,7 +13,7 @@ import pytest
 
 from tonle.accounts.models import AccessAction, AccessLog
 from tonle.collect.models import RowStatus, Submission
-from tonle.collect.tests.phone import RESPONSE, Phone, instance_xml, message_of
+from tonle.collect.tests.phone import RESPONSE, instance_xml, message_of
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -22,8 +22,10 @@ def _id() -> str:
     return f"uuid:{uuid.uuid4()}"
 
 
-def test_head_is_answered_204_with_the_largest_body_accepted(live_server, world, form_a, settings):
-    response = Phone(live_server.url, "officer_a").http.head("/submission")
+def test_head_is_answered_204_with_the_largest_body_accepted(
+    collect_phone, live_server, world, form_a, settings
+):
+    response = collect_phone("officer_a").http.head("/submission")
     assert response.status_code == 204
     assert response.headers["X-OpenRosa-Version"] == "1.0"
     assert response.headers["X-OpenRosa-Accept-Content-Length"] == str(
@@ -32,11 +34,11 @@ def test_head_is_answered_204_with_the_largest_body_accepted(live_server, world,
 
 
 def test_a_submission_with_a_photo_is_kept_as_it_arrived_and_answered_201(
-    live_server, world, form_a
+    collect_phone, live_server, world, form_a
 ):
     instance_id = _id()
     xml = instance_xml(instance_id=instance_id, photo="photo.jpg")
-    response = Phone(live_server.url, "officer_a").submit(xml, files={"photo.jpg": b"\xff\xd8jpeg"})
+    response = collect_phone("officer_a").submit(xml, files={"photo.jpg": b"\xff\xd8jpeg"})
     assert response.status_code == 201
     assert response.headers["X-OpenRosa-Version"] == "1.0"
     assert response.content.startswith(b"<?xml")
@@ -56,8 +58,10 @@ def test_a_submission_with_a_photo_is_kept_as_it_arrived_and_answered_201(
     assert photo.file.name.startswith("private/submissions/")
 
 
-def test_an_identical_resend_is_acknowledged_again_and_kept_once(live_server, world, form_a):
-    phone = Phone(live_server.url, "officer_a")
+def test_an_identical_resend_is_acknowledged_again_and_kept_once(
+    collect_phone, live_server, world, form_a
+):
+    phone = collect_phone("officer_a")
     xml = instance_xml(instance_id=_id(), photo="photo.jpg")
     assert phone.submit(xml, files={"photo.jpg": b"one"}).status_code == 201
     assert phone.submit(xml, files={"photo.jpg": b"one"}).status_code == 201
@@ -65,8 +69,8 @@ def test_an_identical_resend_is_acknowledged_again_and_kept_once(live_server, wo
     assert Submission.objects.get().attachments.count() == 1
 
 
-def test_a_split_submission_is_merged_by_its_instance_id(live_server, world, form_a):
-    phone = Phone(live_server.url, "officer_a")
+def test_a_split_submission_is_merged_by_its_instance_id(collect_phone, live_server, world, form_a):
+    phone = collect_phone("officer_a")
     xml = instance_xml(instance_id=_id(), photo="a.jpg")
     assert phone.submit(xml, files={"a.jpg": b"first"}, incomplete=True).status_code == 201
     assert not Submission.objects.get().complete
@@ -76,8 +80,10 @@ def test_a_split_submission_is_merged_by_its_instance_id(live_server, world, for
     assert sorted(kept.attachments.values_list("name", flat=True)) == ["a.jpg", "b.jpg"]
 
 
-def test_the_same_instance_id_with_another_xml_is_refused_409(live_server, world, form_a):
-    phone = Phone(live_server.url, "officer_a")
+def test_the_same_instance_id_with_another_xml_is_refused_409(
+    collect_phone, live_server, world, form_a
+):
+    phone = collect_phone("officer_a")
     instance_id = _id()
     assert phone.submit(instance_xml(instance_id=instance_id, age="30")).status_code == 201
     response = phone.submit(instance_xml(instance_id=instance_id, age="31"))
@@ -85,8 +91,10 @@ def test_the_same_instance_id_with_another_xml_is_refused_409(live_server, world
     assert bytes(Submission.objects.get().xml) == instance_xml(instance_id=instance_id, age="30")
 
 
-def test_an_edit_is_a_new_version_in_the_chain_of_the_one_it_replaces(live_server, world, form_a):
-    phone = Phone(live_server.url, "officer_a")
+def test_an_edit_is_a_new_version_in_the_chain_of_the_one_it_replaces(
+    collect_phone, live_server, world, form_a
+):
+    phone = collect_phone("officer_a")
     first, second, third = _id(), _id(), _id()
     phone.submit(instance_xml(instance_id=first))
     phone.submit(instance_xml(instance_id=second, deprecated_id=first, age="31"))
@@ -97,9 +105,9 @@ def test_an_edit_is_a_new_version_in_the_chain_of_the_one_it_replaces(live_serve
 
 
 def test_an_edit_arriving_before_the_version_it_replaces_is_linked_when_that_arrives(
-    live_server, world, form_a
+    collect_phone, live_server, world, form_a
 ):
-    phone = Phone(live_server.url, "officer_a")
+    phone = collect_phone("officer_a")
     first, second, third = _id(), _id(), _id()
     phone.submit(instance_xml(instance_id=first))
     phone.submit(instance_xml(instance_id=third, deprecated_id=second, age="32"))
@@ -110,7 +118,7 @@ def test_an_edit_arriving_before_the_version_it_replaces_is_linked_when_that_arr
     assert {s.root_id for s in by_id.values()} == {first}
 
 
-def test_sloppy_xml_from_real_phones_is_kept(live_server, world, form_a):
+def test_sloppy_xml_from_real_phones_is_kept(collect_phone, live_server, world, form_a):
     """An undeclared prefix, an offset of hours only, space-padded choices."""
     instance_id = _id()
     xml = (
@@ -118,7 +126,7 @@ def test_sloppy_xml_from_real_phones_is_kept(live_server, world, form_a):
         "<services>  id_card   health </services><orx:meta><orx:instanceID>"
         f"{instance_id}</orx:instanceID></orx:meta></data>"
     ).encode()
-    response = Phone(live_server.url, "officer_a").submit(xml)
+    response = collect_phone("officer_a").submit(xml)
     assert response.status_code == 201, response.text
     kept = Submission.objects.get()
     assert kept.instance_id == instance_id and bytes(kept.xml) == xml
@@ -139,52 +147,52 @@ def test_sloppy_xml_from_real_phones_is_kept(live_server, world, form_a):
     ],
 )
 def test_a_submission_without_proper_ids_is_refused_400_with_its_reason(
-    live_server, world, form_a, xml, says
+    collect_phone, live_server, world, form_a, xml, says
 ):
-    response = Phone(live_server.url, "officer_a").submit(xml)
+    response = collect_phone("officer_a").submit(xml)
     assert response.status_code == 400 and says in message_of(response)
     assert not Submission.objects.exists()
 
 
-def test_two_xml_parts_are_refused(live_server, world, form_a):
-    phone = Phone(live_server.url, "officer_a")
+def test_two_xml_parts_are_refused(collect_phone, live_server, world, form_a):
+    phone = collect_phone("officer_a")
     xml = instance_xml(instance_id=_id())
     parts = [("xml_submission_file", ("a.xml", xml, "text/xml"))] * 2
     response = phone.http.post("/submission", files=parts)
     assert response.status_code == 400 and not Submission.objects.exists()
 
 
-def test_a_body_over_the_limit_is_refused_413(live_server, world, form_a, settings):
+def test_a_body_over_the_limit_is_refused_413(collect_phone, live_server, world, form_a, settings):
     settings.TONLE_COLLECT_MAX_BODY_BYTES = 50_000
-    response = Phone(live_server.url, "officer_a").submit(
+    response = collect_phone("officer_a").submit(
         instance_xml(instance_id=_id(), photo="big.jpg"), files={"big.jpg": b"x" * 60_000}
     )
     assert response.status_code == 413 and "MB" in message_of(response)
     assert not Submission.objects.exists()
 
 
-def test_an_attachment_over_the_part_limit_is_refused_413(live_server, world, form_a, settings):
+def test_an_attachment_over_the_part_limit_is_refused_413(
+    collect_phone, live_server, world, form_a, settings
+):
     settings.TONLE_MAX_UPLOAD_BYTES = 20_000
-    response = Phone(live_server.url, "officer_a").submit(
+    response = collect_phone("officer_a").submit(
         instance_xml(instance_id=_id(), photo="big.jpg"), files={"big.jpg": b"x" * 30_000}
     )
     assert response.status_code == 413 and "big.jpg" in message_of(response)
 
 
 def test_a_form_of_another_project_is_refused_403_and_an_unknown_form_404(
-    live_server, world, form_a
+    collect_phone, live_server, world, form_a
 ):
-    response = Phone(live_server.url, "officer_b").submit(instance_xml(instance_id=_id()))
+    response = collect_phone("officer_b").submit(instance_xml(instance_id=_id()))
     assert response.status_code == 403
     assert AccessLog.objects.filter(user=world.officer_b, action=AccessAction.REFUSED).exists()
-    unknown = Phone(live_server.url, "officer_a").submit(
-        instance_xml(instance_id=_id(), version="1999")
-    )
+    unknown = collect_phone("officer_a").submit(instance_xml(instance_id=_id(), version="1999"))
     assert unknown.status_code == 404 and not Submission.objects.exists()
 
 
-def test_a_donor_may_not_submit(live_server, world, form_a):
-    response = Phone(live_server.url, "donor").http.post(
+def test_a_donor_may_not_submit(collect_phone, live_server, world, form_a):
+    response = collect_phone("donor").http.post(
         "/submission", files=[("xml_submission_file", ("a.xml", b"<data/>", "text/xml"))]
     )
     assert response.status_code == 403 and not Submission.objects.exists()
