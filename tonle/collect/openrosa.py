@@ -16,7 +16,6 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
-from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,8 +43,9 @@ View = Callable[..., HttpResponse]
 
 
 def _openrosa(response: HttpResponse) -> HttpResponse:
+    # The Date header OpenRosa asks for is written by the server (gunicorn always writes one,
+    # so writing it here would send two).
     response["X-OpenRosa-Version"] = "1.0"
-    response["Date"] = http_date()
     return response
 
 

@@ -4,7 +4,9 @@ ODK Collect and KoboCollect answer a 401 carrying a Digest challenge (RFC 7616, 
 qop=auth) by signing each request with the phone password. The nonce carries its own time
 and a signature, so any server process can check it without shared state; it expires after
 TONLE_COLLECT_NONCE_SECONDS and is then answered `stale=true`, which the phone retries
-without asking her again.
+without asking her again. Wrong phone passwords lock a username from an address as wrong
+web passwords do (AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME), counted in the cache
+every server process shares.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
+from tonle.accounts.login import client_ip
 from tonle.accounts.models import User
 from tonle.collect.models import PhoneCredential
 from tonle.collect.services import digest_ha1
@@ -79,8 +83,12 @@ def _credential(username: str) -> PhoneCredential | None:
     )
 
 
-def _from_digest(request: HttpRequest, header: str) -> tuple[User | None, bool]:
-    params = digest_params(header)
+def _failures_key(request: HttpRequest, username: str) -> str:
+    who = f"{username}|{client_ip(request)}".encode()
+    return f"tonle-phone-failures:{hashlib.sha256(who).hexdigest()}"
+
+
+def _from_digest(request: HttpRequest, params: dict[str, str]) -> tuple[User | None, bool]:
     needed = ("username", "realm", "nonce", "uri", "response", "qop", "nc", "cnonce")
     if any(not params.get(name) for name in needed) or params["qop"] != "auth":
         return None, False
@@ -108,13 +116,17 @@ def _from_digest(request: HttpRequest, header: str) -> tuple[User | None, bool]:
     return credential.user, False
 
 
-def _from_basic(header: str) -> User | None:
+def _basic_pair(header: str) -> tuple[str, str] | None:
     try:
         decoded = base64.b64decode(header.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
     username, colon, password = decoded.partition(":")
-    credential = _credential(username) if colon else None
+    return (username, password) if colon else None
+
+
+def _from_basic(username: str, password: str) -> User | None:
+    credential = _credential(username)
     if credential is None:
         return None
     ha1 = digest_ha1(username=username, realm=credential.realm, password=password)
@@ -127,8 +139,25 @@ def phone_user(request: HttpRequest) -> tuple[User | None, bool]:
     Basic sends the password itself, so it is accepted only over HTTPS.
     """
     scheme, _space, rest = request.headers.get("Authorization", "").partition(" ")
+    user, stale, username = None, False, ""
     if scheme.lower() == "digest":
-        return _from_digest(request, rest)
-    if scheme.lower() == "basic" and request.is_secure():
-        return _from_basic(rest), False
-    return None, False
+        params = digest_params(rest)
+        username = params.get("username", "")
+        if not _locked(request, username):
+            user, stale = _from_digest(request, params)
+    elif scheme.lower() == "basic" and request.is_secure():
+        pair = _basic_pair(rest)
+        username = pair[0] if pair else ""
+        if pair and not _locked(request, username):
+            user = _from_basic(*pair)
+    if user is not None:
+        cache.delete(_failures_key(request, username))
+    elif username and not stale:
+        key = _failures_key(request, username)
+        cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        cache.incr(key)
+    return user, stale
+
+
+def _locked(request: HttpRequest, username: str) -> bool:
+    return cache.get(_failures_key(request, username), 0) >= settings.AXES_FAILURE_LIMIT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from tonle.collect.models import Form
 from tonle.collect.tests.phone import PHONE_PASSWORD, Phone, sample_form, with_phone_password
@@ -27,3 +28,11 @@ def collect_phone(live_server):
     yield open_phone
     for each in opened:
         each.http.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_phone_lockout_between_tests():
+    """Wrong phone passwords are counted in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()

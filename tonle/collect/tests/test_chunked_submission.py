@@ -110,6 +110,8 @@ def test_a_chunked_submission_is_kept_whole(gunicorn):
     body = response.read()
     assert response.status == 201, body
     assert b"submit_success" in body
+    assert response.getheader("X-OpenRosa-Version") == "1.0"
+    assert len(response.headers.get_all("Date")) == 1  # gunicorn's own, not a second one of ours
     assert _kept(database) == [(instance_id, "photo.jpg", len(photo))]
 
 

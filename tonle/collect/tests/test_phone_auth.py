@@ -68,3 +68,9 @@ def test_an_inactive_user_cannot_sign_in(client, world, form_a):
     world.officer_a.is_active = False
     world.officer_a.save()
     assert _signed(client).status_code == 401
+
+
+def test_ten_wrong_phone_passwords_lock_her_out_even_with_the_right_one(client, world, form_a):
+    for _ in range(10):
+        assert _signed(client, password="wrong").status_code == 401
+    assert _signed(client).status_code == 401
