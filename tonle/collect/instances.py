@@ -99,7 +99,8 @@ def instance_read(xml: bytes) -> Instance:
     """The ids and times of a submission, or InstanceError naming the field that is wrong."""
     root = instance_root(xml)
     form_id = root.get("id", "").strip()
-    version = root.get("version", "").strip()
+    # Older clients write the version in the OpenRosa namespace.
+    version = (root.get("version") or root.get("{http://openrosa.org/xforms}version", "")).strip()
     if not form_id:
         raise InstanceError(_("The submission does not say which form it is (no id)."))
     if len(form_id) > MAX_ID or len(version) > MAX_ID:

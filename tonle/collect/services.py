@@ -25,6 +25,7 @@ from tonle.collect.models import (
     Submission,
     Upload,
 )
+from tonle.collect.registry import media_provider
 from tonle.collect.sheets import Sheet
 from tonle.collect.xlsform import Problem, XLSFormError, xlsform_convert
 
@@ -108,6 +109,18 @@ def form_upload(*, by: User, project_id: int, file_name: str, data: bytes) -> Fo
             "version in the settings sheet, so that phones fetch the new form.")
             % {"version": converted.version, "form_id": converted.form_id})])  # fmt: skip
     media = converted.media + (["itemsets.csv"] if converted.itemsets else [])
+    warnings = [{"row": w.row, "message": w.message} for w in converted.warnings] + [
+        {
+            "row": None,
+            "message": _(
+                "The form refers to the media file “%(name)s”, which Tonle does not provide: "
+                "phones will not have it."
+            )
+            % {"name": name},
+        }
+        for name in converted.media
+        if media_provider(name=name) is None
+    ]
     form = Form(
         form_id=converted.form_id,
         version=converted.version,
@@ -118,7 +131,7 @@ def form_upload(*, by: User, project_id: int, file_name: str, data: bytes) -> Fo
         md5=hashlib.md5(converted.xml.encode()).hexdigest(),
         media=sorted(set(media)),
         itemsets=converted.itemsets,
-        warnings=[{"row": w.row, "message": w.message} for w in converted.warnings],
+        warnings=warnings,
         uploaded_by=by,
     )
     form.xlsform.save(_stored_name(file_name), ContentFile(data), save=False)

@@ -102,3 +102,13 @@ def test_only_managers_upload_and_the_list_shows_only_her_projects_forms(client,
     assert client.get(reverse("collect-form", args=[form_a.pk])).status_code == 404
     client.force_login(world.donor)
     assert client.get(reverse("collect-forms")).status_code == 403
+
+
+def test_a_media_file_tonle_does_not_provide_is_warned_about(client, world):
+    client.force_login(world.manager)
+    survey = [["type", "name", "label", "image"], ["note", "logo", "Logo", "logo.png"]]
+    _upload(client, world.project_a, _xlsform(survey, [["form_id", "version"], ["logo", "1"]]))
+    form = Form.objects.get()
+    assert form.media == ["logo.png"]
+    page = client.get(reverse("collect-form", args=[form.pk])).content.decode()
+    assert "logo.png" in page and "does not provide" in page
