@@ -58,3 +58,16 @@ def test_entities_are_not_expanded():
 def test_an_overlong_form_id_is_refused():
     with pytest.raises(InstanceError):
         instance_read(b'<data id="' + b"f" * 101 + b'"><meta/></data>')
+
+
+def test_a_kobo_or_central_instance_gives_its_root_and_version_from_its_namespaces():
+    xml = (
+        b'<data xmlns="http://opendatakit.org/submissions" xmlns:orx="http://openrosa.org/xforms"'
+        b' id="f" orx:version="7"><orx:meta><orx:instanceID>uuid:0b5c4f3e-1d2a-4c3b-9a8e-'
+        b"7f6e5d4c3b2a</orx:instanceID><orx:rootUuid>uuid:2b5c4f3e-1d2a-4c3b-9a8e-7f6e5d4c3b2a"
+        b"</orx:rootUuid><orx:timeStart>2026-11-30T07:00:00+07:00</orx:timeStart></orx:meta></data>"
+    )
+    instance = instance_read(xml)
+    assert (instance.form_id, instance.version) == ("f", "7")
+    assert instance.root_id == "uuid:2b5c4f3e-1d2a-4c3b-9a8e-7f6e5d4c3b2a"
+    assert instance.started_text == "2026-11-30T07:00:00+07:00"

@@ -74,3 +74,11 @@ def test_ten_wrong_phone_passwords_lock_her_out_even_with_the_right_one(client, 
     for _ in range(10):
         assert _signed(client, password="wrong").status_code == 401
     assert _signed(client).status_code == 401
+
+
+def test_the_form_list_reads_a_fixed_number_of_queries(
+    client, world, form_a, django_assert_max_num_queries
+):
+    header = _basic("a-phone-password")
+    with django_assert_max_num_queries(4):
+        assert client.get(URL, secure=True, HTTP_AUTHORIZATION=header).status_code == 200
