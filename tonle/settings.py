@@ -213,6 +213,13 @@ TONLE_MAX_UNPACKED_BYTES = int(os.environ.get("TONLE_MAX_UNPACKED_BYTES", 50 * 1
 TONLE_MAX_SHEET_ROWS = int(os.environ.get("TONLE_MAX_SHEET_ROWS", 20_000))
 # A photo of more pixels than a 64-megapixel camera makes is refused before it is decoded.
 TONLE_MAX_IMAGE_PIXELS = int(os.environ.get("TONLE_MAX_IMAGE_PIXELS", 64_000_000))
+# ODK Collect / KoboCollect: the most one submission request may carry (Collect splits a larger
+# submission over several requests; each attachment is at most TONLE_MAX_UPLOAD_BYTES), the
+# realm its phone passwords are digested for (changing it voids them all) and how long a
+# Digest challenge holds before the phone is asked again.
+TONLE_COLLECT_MAX_BODY_BYTES = int(os.environ.get("TONLE_COLLECT_MAX_BODY_BYTES", 10 * 1024 * 1024))
+TONLE_COLLECT_REALM = os.environ.get("TONLE_COLLECT_REALM", "Tonle")
+TONLE_COLLECT_NONCE_SECONDS = int(os.environ.get("TONLE_COLLECT_NONCE_SECONDS", 300))
 
 SESSION_COOKIE_HTTPONLY = True
 # A field office serves plain http on its own network; a server behind TLS says HTTPS=1.

@@ -108,6 +108,9 @@ RECORD_TYPES = {
     "page": _("page"),
     "story-photo": _("story photo"),
     "report-photo": _("report photo"),
+    "form": _("phone form"),
+    "submission": _("submission from a phone"),
+    "attachment": _("attachment of a submission"),
 }
 
 

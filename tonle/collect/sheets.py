@@ -67,7 +67,7 @@ def _table_from_csv(data: bytes) -> Iterator[list[str]]:
     return ([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect))
 
 
-def _unpacked_size_check(data: bytes) -> None:
+def unpacked_size_check(data: bytes) -> None:
     """Refuse a zip that would unpack to more than TONLE_MAX_UNPACKED_BYTES, or whose parts
     shrank suspiciously (a zip bomb), from its directory alone, before anything is unpacked."""
     too_big = SheetError(
@@ -88,7 +88,7 @@ def _unpacked_size_check(data: bytes) -> None:
 
 def _table_from_xlsx(data: bytes) -> Iterator[list[str]]:
     if data.startswith(b"PK"):  # XLSX and ODS are zips; the old binary XLS is not
-        _unpacked_size_check(data)
+        unpacked_size_check(data)
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         for row in sheet.iter_rows():

@@ -8,3 +8,9 @@ class PeopleConfig(AppConfig):
     name = "tonle.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from tonle.collect.registry import media_provider_register
+        from tonle.people.phones import WOMEN_FILE, women_csv
+
+        media_provider_register(name=WOMEN_FILE, provider=women_csv)

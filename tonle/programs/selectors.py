@@ -23,6 +23,11 @@ def projects_visible_to(*, user: User) -> QuerySet[Project]:
     return Project.objects.filter(memberships__user=user)
 
 
+def projects_of_user(user: User) -> QuerySet[Project]:
+    """The projects phone forms are uploaded for and listed by (the collect app's source)."""
+    return projects_visible_to(user=user).order_by("name_en")
+
+
 def project_get_for_user(*, user: User, slug: str) -> Project:
     return guarded_get(
         visible=projects_visible_to(user=user).select_related("organisation"),

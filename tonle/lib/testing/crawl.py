@@ -28,7 +28,10 @@ from tonle.accounts.models import Role
 from tonle.accounts.tests.factories import UserFactory
 from tonle.cases.models import CaseKind
 from tonle.cases.services import case_open, note_add
+from tonle.collect.instances import instance_read
 from tonle.collect.models import Upload
+from tonle.collect.services import Part, submission_receive
+from tonle.collect.tests.phone import instance_xml, sample_form
 from tonle.groups.tests.factories import GroupMembershipFactory
 from tonle.outcomes.services import milestone_record, story_write
 from tonle.people.models import Participant
@@ -195,6 +198,12 @@ def crawl_world_build(*, world: Any) -> Crawl:
         data=f"name_latin,village\n{w.woman_a.name_latin},Nowhere\n".encode(),
     )  # fmt: skip
     row = upload.rows.first()
+    form = sample_form(project_id=w.project_a.pk, by=w.manager)
+    xml = instance_xml(instance_id="uuid:0b5c4f3e-1d2a-4c3b-9a8e-7f6e5d4c3b2a", photo="her.jpg")
+    submission, _new = submission_receive(
+        by=w.officer_a, form=form, xml=xml, instance=instance_read(xml), complete=True,
+        parts=[Part(name="her.jpg", content_type="image/jpeg", data=_photo().read())],
+    )  # fmt: skip
     _name_everyone_apart()
     # A name with no space in it, as long as the field allows: it must wrap, not widen a page.
     w.woman_a.refresh_from_db()
@@ -236,6 +245,10 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "number": [0, 7],
         "dimension": ["total", "district"],
         "key": ["all"],
+        "form_id": [form.pk, MISSING],
+        "submission_id": [submission.pk, MISSING],
+        "attachment_id": [*submission.attachments.values_list("pk", flat=True), MISSING],
+        "name": ["women.csv", "no-such-file.csv"],
     }
     by_name = {
         "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},

@@ -1,0 +1,92 @@
+"""Reads of forms and submissions, through the projects the user works on."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tonle.accounts.guards import guarded_get
+from tonle.accounts.models import Role, User
+from tonle.collect.models import Attachment, Form, Submission
+from tonle.collect.registry import projects_of
+
+
+def may_collect(user: User) -> bool:
+    """Who fills forms on a phone: the staff and Smart Women; never a donor or a provider."""
+    return user.is_authenticated and user.may_see_names
+
+
+def project_ids_of(*, user: User) -> list[int]:
+    return [project.id for project in projects_of(user=user)]
+
+
+def forms_visible_to(*, user: User) -> QuerySet[Form]:
+    """Every version of the forms of the user's projects (all of them for managers)."""
+    if not may_collect(user):
+        return Form.objects.none()
+    if user.sees_every_project:
+        return Form.objects.all()
+    return Form.objects.filter(project_id__in=project_ids_of(user=user))
+
+
+def form_get_for_user(*, user: User, form_id: int) -> Form:
+    return guarded_get(visible=forms_visible_to(user=user), record_type="form", record_id=form_id)
+
+
+def forms_for_phone(*, user: User, form_id: str = "") -> QuerySet[Form]:
+    """The forms her phone may download: the active version of each form of her projects."""
+    forms = forms_visible_to(user=user).filter(active=True)
+    if form_id:
+        forms = forms.filter(form_id=form_id)
+    return forms.order_by("title", "form_id")
+
+
+def submissions_visible_to(*, user: User) -> QuerySet[Submission]:
+    """The submissions of her projects' forms; a Smart Woman's own only."""
+    if not may_collect(user):
+        return Submission.objects.none()
+    submissions = Submission.objects.all()
+    if user.role == Role.SMART_WOMAN and not user.sees_every_project:
+        submissions = submissions.filter(submitted_by=user)
+    return submissions.filter(form__in=forms_visible_to(user=user).values("id"))
+
+
+def submission_list(
+    *, user: User, form_id: int | None = None, status: str = ""
+) -> QuerySet[Submission]:
+    submissions = submissions_visible_to(user=user).select_related("form", "submitted_by")
+    if form_id:
+        submissions = submissions.filter(form_id=form_id)
+    if status:
+        submissions = submissions.filter(status=status)
+    return submissions.defer("xml").order_by("-received_at", "-id")
+
+
+def submission_get_for_user(*, user: User, submission_id: int) -> Submission:
+    return guarded_get(
+        visible=submissions_visible_to(user=user).select_related("form", "submitted_by"),
+        record_type="submission",
+        record_id=submission_id,
+    )
+
+
+def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment:
+    return guarded_get(
+        visible=Attachment.objects.filter(
+            submission__in=submissions_visible_to(user=user).values("id")
+        ),
+        record_type="attachment",
+        record_id=attachment_id,
+    )
+
+
+def submission_chain_newest(*, root_id: str) -> Submission | None:
+    """The version of a chain to apply: the last received of those no other version replaces.
+
+    Edits can arrive in any order, and two phones can edit the same version; whichever way
+    they came, this is the one the records should end with.
+    """
+    chain = Submission.objects.filter(root_id=root_id)
+    replaced = chain.exclude(deprecated_id="").values("deprecated_id")
+    return (
+        chain.exclude(instance_id__in=replaced).defer("xml").order_by("-received_at", "-id").first()
+    )

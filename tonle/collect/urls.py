@@ -1,0 +1,27 @@
+"""URLs of phone forms: the OpenRosa server Collect talks to, and the staff's pages."""
+
+from django.urls import path
+
+from tonle.collect import openrosa, views
+
+urlpatterns = [
+    # OpenRosa: the server URL Collect is given is .../collect
+    path("formList", openrosa.form_list, name="collect-form-list"),
+    path("submission", openrosa.submission, name="collect-submission-receive"),
+    path("xforms/<int:form_id>/", openrosa.xform, name="collect-xform"),
+    path("xforms/<int:form_id>/manifest/", openrosa.manifest, name="collect-manifest"),
+    path("xforms/<int:form_id>/media/<str:name>", openrosa.media, name="collect-media"),
+    # The staff's pages
+    path("forms/", views.form_list, name="collect-forms"),
+    path("forms/upload/", views.form_upload_page, name="collect-form-upload"),
+    path("forms/<int:form_id>/", views.form_page, name="collect-form"),
+    path("forms/<int:form_id>/active/", views.form_activate, name="collect-form-activate"),
+    path("forms/<int:form_id>/xlsform/", views.form_xlsform, name="collect-form-xlsform"),
+    path("submissions/", views.submissions_page, name="collect-submissions"),
+    path("submissions/<int:submission_id>/", views.submission_page, name="collect-submission"),
+    path(
+        "submissions/<int:submission_id>/xml/", views.submission_xml, name="collect-submission-xml"
+    ),
+    path("attachments/<int:attachment_id>/", views.attachment_file, name="collect-attachment"),
+    path("phone-password/", views.phone_password, name="collect-phone-password"),
+]

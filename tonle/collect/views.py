@@ -1,0 +1,201 @@
+"""Staff pages for phone forms: forms, XLSForm upload, submissions as they arrived, phone password."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tonle.accounts.decorators import editor_required
+from tonle.accounts.media import media_response
+from tonle.accounts.models import User
+from tonle.collect.forms import PhonePasswordForm, SubmissionFilterForm, XLSFormUploadForm
+from tonle.collect.models import PhoneCredential
+from tonle.collect.registry import projects_of
+from tonle.collect.selectors import (
+    attachment_get_for_user,
+    form_get_for_user,
+    forms_visible_to,
+    may_collect,
+    submission_get_for_user,
+    submission_list,
+    submissions_visible_to,
+)
+from tonle.collect.services import form_set_active, form_upload, phone_password_set
+from tonle.collect.xlsform import XLSFormError
+from tonle.lib.paging import id_in_query, page_of
+from tonle.lib.uploads import too_large_marked
+
+
+def _project_names(user: User) -> dict[int, str]:
+    return {project.id: str(project) for project in projects_of(user=user)}
+
+
+@require_GET
+@editor_required
+def form_list(request: HttpRequest) -> HttpResponse:
+    forms = forms_visible_to(user=request.user).defer("xml", "itemsets")
+    page = page_of(request, forms.order_by("title", "form_id", "-uploaded_at", "-id"))
+    names = _project_names(request.user)
+    for form in page:
+        form.project_name = names.get(form.project_id, "")
+    return render(request, "collect/forms.html", {"forms": page})
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def form_upload_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_manager:
+        raise PermissionDenied
+    projects = projects_of(user=request.user)
+    form = XLSFormUploadForm(request.POST or None, request.FILES or None, projects=projects)
+    problems = []
+    if request.method == "POST" and not too_large_marked(request, form) and form.is_valid():
+        upload = form.cleaned_data["xlsform"]
+        try:
+            saved = form_upload(
+                by=request.user,
+                project_id=form.cleaned_data["project"],
+                file_name=upload.name,
+                data=upload.read(),
+            )
+        except XLSFormError as refused:
+            problems = refused.problems
+        else:
+            return redirect("collect-form", form_id=saved.pk)
+    return render(request, "collect/form_upload.html", {"form": form, "problems": problems})
+
+
+@require_GET
+@editor_required
+def form_page(request: HttpRequest, form_id: int) -> HttpResponse:
+    form = form_get_for_user(user=request.user, form_id=form_id)
+    return render(
+        request,
+        "collect/form.html",
+        {
+            "form": form,
+            "project": _project_names(request.user).get(form.project_id, form.project_id),
+            "versions": forms_visible_to(user=request.user)
+            .filter(form_id=form.form_id)
+            .defer("xml", "itemsets")
+            .order_by("-uploaded_at", "-id"),
+            "submissions": page_of(
+                request, submission_list(user=request.user, form_id=form.pk), param="page"
+            ),
+        },
+    )
+
+
+@require_POST
+@editor_required
+def form_activate(request: HttpRequest, form_id: int) -> HttpResponse:
+    if not request.user.is_manager:
+        raise PermissionDenied
+    form = form_get_for_user(user=request.user, form_id=form_id)
+    form_set_active(form=form, active=request.POST.get("active") == "1")
+    return redirect("collect-form", form_id=form.pk)
+
+
+@require_GET
+@editor_required
+def form_xlsform(request: HttpRequest, form_id: int) -> HttpResponse:
+    form = form_get_for_user(user=request.user, form_id=form_id)
+    response = media_response(
+        request, name=form.xlsform.name, allowed=True, record_type="form", record_id=form.pk
+    )
+    response["Content-Disposition"] = f'attachment; filename="{form.form_id}.xlsx"'
+    return response
+
+
+@require_GET
+@editor_required
+def submissions_page(request: HttpRequest) -> HttpResponse:
+    filters = SubmissionFilterForm(request.GET or None)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    form_id = id_in_query(request.GET.get("form"))
+    return render(
+        request,
+        "collect/submissions.html",
+        {
+            "filters": filters,
+            "forms": forms_visible_to(user=request.user)
+            .only("id", "title", "version")
+            .order_by("title", "-uploaded_at"),
+            "form_id": form_id,
+            "submissions": page_of(
+                request, submission_list(user=request.user, form_id=form_id, status=status)
+            ),
+        },
+    )
+
+
+@require_GET
+@editor_required
+def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, submission_id=submission_id)
+    return render(
+        request,
+        "collect/submission.html",
+        {
+            "submission": submission,
+            "xml": bytes(submission.xml).decode("utf-8", errors="replace"),
+            "attachments": submission.attachments.all(),
+            "versions": submissions_visible_to(user=request.user)
+            .filter(root_id=submission.root_id)
+            .defer("xml")
+            .order_by("received_at", "id"),
+        },
+    )
+
+
+@require_GET
+@editor_required
+def submission_xml(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The XML exactly as the phone sent it, byte for byte."""
+    submission = submission_get_for_user(user=request.user, submission_id=submission_id)
+    response = HttpResponse(bytes(submission.xml), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{submission.pk}.xml"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@editor_required
+def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    response = media_response(
+        request,
+        name=attachment.file.name,
+        allowed=True,
+        record_type="attachment",
+        record_id=attachment.pk,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def phone_password(request: HttpRequest) -> HttpResponse:
+    """She sets the password her phone signs with; the page says what to type in Collect."""
+    if not may_collect(request.user):
+        raise PermissionDenied
+    form = PhonePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone_password_set(user=request.user, password=form.cleaned_data["password"])
+        messages.success(request, _("Your phone password is set."))
+        return redirect("collect-phone-password")
+    return render(
+        request,
+        "collect/phone_password.html",
+        {
+            "form": form,
+            "server_url": request.build_absolute_uri("/collect"),
+            "has_password": PhoneCredential.objects.filter(user=request.user).exists(),
+        },
+    )
