@@ -31,7 +31,7 @@ from tonle.cases.services import case_open, note_add
 from tonle.collect.models import Upload
 from tonle.groups.tests.factories import GroupMembershipFactory
 from tonle.outcomes.services import milestone_record, story_write
-from tonle.people.models import Participant
+from tonle.people.models import DuplicateRun, Participant
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_upload
@@ -190,6 +190,7 @@ def crawl_world_build(*, world: Any) -> Crawl:
         RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
         for persona in ("manager", "donor")
     ]
+    duplicate_run = DuplicateRun.objects.create(requested_by=w.manager)
     upload = attendance_sheet_upload(
         by=w.officer_a, activity=activity_a, file_name="sheet.csv",
         data=f"name_latin,village\n{w.woman_a.name_latin},Nowhere\n".encode(),
@@ -236,6 +237,7 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "number": [0, 7],
         "dimension": ["total", "district"],
         "key": ["all"],
+        "run_id": [duplicate_run.pk, MISSING],
     }
     by_name = {
         "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},
