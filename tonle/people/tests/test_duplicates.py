@@ -174,6 +174,9 @@ def test_nobody_sees_a_pair_outside_their_scope(world):
     assert seen(world.mentor) == set()  # neither woman is in her group or her cases
 
 
+# The worker closes old connections between tasks, as a worker process should: the test's
+# data must be committed, not held in the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_search_runs_in_the_background_and_its_page_shows_its_progress(world, registry, client):
     client.force_login(world.manager)
     response = client.post(reverse("people-duplicate-runs"))
