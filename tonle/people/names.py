@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tonle.lib.text import khmer_key, latin_key
 
@@ -46,6 +47,9 @@ _LATIN_FOLDS = [
     (re.compile(r"(?<=[aeiou])p$"), ""),  # Sopheap, Sophea: a final p is barely heard
     (_DOUBLED, r"\1"),  # Chann, Chan; Phalla, Phala
 ]
+# Names repeat (a few dozen family names, a few hundred given names): a search of the whole
+# registry reads each word's keys once, not once per woman.
+_cached = lru_cache(maxsize=200_000)
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 _VOWELS = re.compile(r"[aeiou]")
 
@@ -55,6 +59,7 @@ def _vowel_class(match: re.Match[str]) -> str:
     return {"a": "a", "e": "e", "i": "e", "o": "o", "u": "o"}[match.group(0)[0]]
 
 
+@_cached
 def latin_sound(word: str) -> str:
     """A romanised word folded to how it sounds: Sophea, Sophia and Sopheap are all "sope";
     Chan, Chhan and Chann are all "can"."""
@@ -64,6 +69,7 @@ def latin_sound(word: str) -> str:
     return _VOWEL_RUN.sub(_vowel_class, folded)
 
 
+@_cached
 def khmer_to_latin(word: str) -> str:
     """A Khmer word read into Latin letters, folded like `latin_sound` folds a romanisation.
 
@@ -99,6 +105,7 @@ def skeleton(sound: str) -> str:
     return _DOUBLED.sub(r"\1", _VOWELS.sub("", sound))
 
 
+@_cached
 def khmer_skeleton(word: str) -> str:
     """The Khmer consonants of a word, vowels, signs and coeng dropped: spelling variants of
     a Khmer name (ស្រីមុំ, ស្រីមុម) meet."""
@@ -138,6 +145,7 @@ class NameKeys:
         return {key for key in (self.km_skeleton, self.latin_skeleton) if key}
 
 
+@_cached
 def name_keys(*, name_km: str, name_latin: str) -> NameKeys:
     km_family, km_given = _family_and_given(name_km)
     latin_family, latin_given = _family_and_given(name_latin)
@@ -154,6 +162,7 @@ def name_keys(*, name_km: str, name_latin: str) -> NameKeys:
     )
 
 
+@_cached
 def name_parts(*, name_km: str, name_latin: str) -> tuple[str, str]:
     """The consonants of the family name and of the given name, the smaller first (so a swap
     changes nothing), read from the Khmer name when there is one: for "one of the two
