@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils postgresql-client
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-report bench-load clean
+        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-report bench-duplicates bench-load clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -111,6 +111,10 @@ bench-sheet:
 
 bench-report: setup migrate demo
 	$(BIN)/python bench/report_pdf.py
+
+## duplicates: Tonle's splink model against plain splink on FEBRL3 and a synthetic Khmer registry
+bench-duplicates:
+	$(BIN)/python bench/duplicates.py
 
 ## 50 field officers and 5 managers on gunicorn, 2 minutes on each database (its own data)
 bench-load: setup postgres

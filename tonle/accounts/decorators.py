@@ -40,3 +40,5 @@ editor_required = _role_required(lambda user: user.may_edit_records)
 administrator_required = _role_required(
     lambda user: user.is_superuser or user.role == Role.ADMINISTRATOR
 )
+# Data cleaning for the whole registry (the duplicate search): administrators and M&E managers.
+manager_required = _role_required(lambda user: user.is_manager)

@@ -35,6 +35,12 @@ class Participant(models.Model):
         related_name="participants",
         verbose_name=_("village"),
     )
+    # The consonants of her name in Latin letters (people.names), read from the Khmer name
+    # and from the romanisation: the check on entry finds "សុភា" and "Sophea" by them.
+    name_km_skeleton = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
+    name_latin_skeleton = models.CharField(
+        max_length=120, blank=True, db_index=True, editable=False
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     phone_key = models.CharField(max_length=30, blank=True, db_index=True, editable=False)
     has_disability = models.BooleanField(_("has a disability"), default=False)
@@ -67,7 +73,12 @@ class Participant(models.Model):
         related_name="+",
         verbose_name=_("registered by"),
     )
-    history = HistoricalRecords(excluded_fields=["name_km_key", "name_latin_key", "phone_key"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "name_km_key", "name_latin_key", "name_km_skeleton", "name_latin_skeleton",
+            "phone_key",
+        ]
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("participant")
@@ -108,3 +119,117 @@ class Participant(models.Model):
     @property
     def age_band(self) -> str:
         return age_band_label(age_band_code(self.age()))
+
+
+class DuplicateRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class DuplicateRunStep(models.TextChoices):
+    READING = "reading", _("Reading the registry")
+    TRAINING = "training", _("Learning what duplicates look like")
+    PAIRING = "pairing", _("Comparing the women")
+    SAVING = "saving", _("Saving the likely duplicates")
+
+
+class DuplicateRun(models.Model):
+    """One search of the whole registry for women registered twice (splink, in the
+    background), with the model it trained: its settings and parameters are kept, and the
+    check on entry scores with those of the latest run."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("requested by"),
+    )  # fmt: skip
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DuplicateRunStatus.choices,
+        default=DuplicateRunStatus.QUEUED,
+    )  # fmt: skip
+    step = models.CharField(_("step"), max_length=10, choices=DuplicateRunStep.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    task_id = models.UUIDField(_("task"), null=True, blank=True)
+    people = models.PositiveIntegerField(_("women compared"), default=0)
+    pairs = models.PositiveIntegerField(_("likely duplicate pairs"), default=0)
+    clusters = models.PositiveIntegerField(_("groups of likely duplicates"), default=0)
+    left_out = models.PositiveIntegerField(_("pairs already decided different"), default=0)
+    # splink's model as it ran: comparisons, blocking rules, and the trained m and u.
+    model = models.JSONField(_("settings and trained parameters"), default=dict, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+
+    class Meta:
+        verbose_name = _("duplicate search")
+        verbose_name_plural = _("duplicate searches")
+        ordering = ["-requested_at", "-id"]
+
+
+class DuplicatePair(models.Model):
+    """Two registrations a run found likely to be one woman; `first` has the smaller id."""
+
+    run = models.ForeignKey(
+        DuplicateRun, on_delete=models.CASCADE, related_name="pair_set", verbose_name=_("search")
+    )
+    first = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("first")
+    )
+    second = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("second")
+    )
+    match_probability = models.FloatField(_("match probability"))
+    match_weight = models.FloatField(_("match weight"))
+    # [comparison, level, weight] for each comparison: people.matching.Reason says it in words.
+    reasons = models.JSONField(_("reasons"), default=list)
+    # Pairs that link up (a woman registered three times) share a cluster: the smallest id.
+    cluster = models.PositiveIntegerField(_("group"))
+
+    class Meta:
+        verbose_name = _("likely duplicate pair")
+        verbose_name_plural = _("likely duplicate pairs")
+        ordering = ["-match_probability", "first_id", "second_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "first", "second"], name="duplicate_pair_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "-match_probability"])]
+
+
+class DuplicateAnswer(models.TextChoices):
+    SAME = "same", _("The same woman")
+    DIFFERENT = "different", _("Two different women")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class DuplicateDecision(models.Model):
+    """What a person decided about two registrations; "different" is never asked again."""
+
+    first = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("first")
+    )
+    second = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", verbose_name=_("second")
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=DuplicateAnswer.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_decided_once"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_decision_ordered"
+            ),
+        ]

@@ -6,14 +6,22 @@ import re
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
 from tonle.geo.models import Village
 from tonle.lib.text import from_khmer_digits, has_khmer, khmer_key, latin_key, phone_key
-from tonle.people.models import Participant
+from tonle.people.matching import Parameters, default_model
+from tonle.people.models import (
+    DuplicateAnswer,
+    DuplicateDecision,
+    DuplicatePair,
+    DuplicateRun,
+    DuplicateRunStatus,
+    Participant,
+)
 
 SEARCH_LIMIT = 50
 _PHONE_LIKE = re.compile(r"[\d\s+()-]{3,}")
@@ -133,3 +141,43 @@ def _matching(people: QuerySet[Participant], field: str, part: str) -> QuerySet[
     if connection.vendor == "postgresql":
         return people.order_by(Concat(F(field), Value("")), "id")
     return people.order_by(field, "id")
+
+
+def duplicate_run_latest() -> DuplicateRun | None:
+    """The latest search that finished: its pairs are the ones to review."""
+    return DuplicateRun.objects.filter(status=DuplicateRunStatus.DONE).first()
+
+
+def duplicate_parameters() -> Parameters:
+    """The parameters the check on entry scores with: the latest finished search's, or those
+    shipped with Tonle until one has run."""
+    model = (
+        DuplicateRun.objects.filter(status=DuplicateRunStatus.DONE)
+        .exclude(model={})
+        .values_list("model", flat=True)
+        .first()
+    )
+    return Parameters.from_model(model or default_model())
+
+
+def duplicate_pairs_visible_to(*, user: User) -> QuerySet[DuplicatePair]:
+    """The latest search's pairs in which the user may see both women, best first; a pair
+    decided to be two different women since the search ran is left out."""
+    latest = duplicate_run_latest()
+    if latest is None:
+        return DuplicatePair.objects.none()
+    visible = participants_visible_to(user=user).values("pk")
+    decided_different = DuplicateDecision.objects.filter(
+        first=OuterRef("first"), second=OuterRef("second"), decision=DuplicateAnswer.DIFFERENT
+    )
+    return (
+        DuplicatePair.objects.filter(run=latest, first__in=visible, second__in=visible)
+        .exclude(Exists(decided_different))
+        .select_related("first__village", "second__village")
+    )
+
+
+def duplicate_run_get_for_user(*, user: User, run_id: int) -> DuplicateRun:
+    """A search, for the managers who start them (anyone else: the same logged 404)."""
+    runs = DuplicateRun.objects.all() if user.is_manager else DuplicateRun.objects.none()
+    return guarded_get(visible=runs, record_type="duplicate_run", record_id=run_id)

@@ -1,25 +1,36 @@
-"""Writes to the registry: register, correct, and the duplicate check on entry."""
+"""Writes to the registry: register, correct, the duplicate check on entry, the search of
+the whole registry for duplicates and the decisions on its pairs."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz
 from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import User
 from tonle.geo.models import Village
 from tonle.lib.models import recorded_by
-from tonle.lib.text import khmer_key, latin_key, phone_key
-from tonle.people.models import Participant, Sex
+from tonle.lib.text import phone_key
+from tonle.people.matching import Reason, Record, pair_score, person_record
+from tonle.people.models import DuplicateDecision, DuplicateRun, Participant, Sex
+from tonle.people.names import name_keys
+from tonle.people.selectors import duplicate_parameters, participants_visible_to
+from tonle.people.tasks import detect_duplicates
 
-# Two names this close (0-100) in the same village and birth year are worth a second look.
-LIKELY_DUPLICATE_SCORE = 88
+# The check on entry reads at most this many candidates of each block, and shows the best few.
+CANDIDATES_PER_BLOCK = 200
+LIKELY_DUPLICATES_SHOWN = 10
+# It shows women less likely than the search of the registry proposes for review: a glance
+# at a name that is not her costs the officer a second, a woman registered twice is counted
+# twice until someone finds her.
+ENTRY_THRESHOLD = 0.2
 
 EDITABLE_FIELDS = (
     "name_km",
@@ -40,8 +51,11 @@ def participant_fill_keys(participant: Participant) -> None:
     """Tidy the names and write the search keys; every way into the registry goes through it."""
     participant.name_km = " ".join(participant.name_km.split())
     participant.name_latin = " ".join(participant.name_latin.split())
-    participant.name_km_key = khmer_key(participant.name_km)
-    participant.name_latin_key = latin_key(participant.name_latin)
+    keys = name_keys(name_km=participant.name_km, name_latin=participant.name_latin)
+    participant.name_km_key = keys.km_key
+    participant.name_latin_key = keys.latin_key
+    participant.name_km_skeleton = keys.km_skeleton
+    participant.name_latin_skeleton = keys.latin_skeleton
     participant.phone_key = phone_key(participant.phone)
     if participant.date_of_birth:
         participant.birth_year = participant.date_of_birth.year
@@ -150,37 +164,112 @@ def participant_save(*, by: User | None, participant: Participant) -> Participan
     return participant
 
 
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    """A woman already registered who may be the one being entered, and why."""
+
+    person: Participant
+    probability: float
+    reasons: list[Reason]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.probability)
+
+    @property
+    def agreeing(self) -> list[Reason]:
+        return [reason for reason in self.reasons if reason.weight > 0]
+
+    @property
+    def disagreeing(self) -> list[Reason]:
+        return [reason for reason in self.reasons if reason.weight <= 0]
+
+
 def participant_likely_duplicates(
     *,
-    village: Village | int,
+    user: User,
+    village: Village,
     name_km: str = "",
     name_latin: str = "",
+    date_of_birth: dt.date | None = None,
     birth_year: int | None = None,
+    phone: str = "",
     exclude_id: int | None = None,
-) -> list[Participant]:
-    """People already registered who are probably the woman being entered now.
+) -> list[LikelyDuplicate]:
+    """Women the user may see who are probably the woman being entered now, best first.
 
-    Same village and birth year (a year either way, as women often give it from memory),
-    and a name that matches closely in either script.
+    The same model as the search of the whole registry: candidates are found in SQL by the
+    keys stored beside each name (each block on an index), then scored in Python with the
+    comparisons and the trained parameters of the latest search (people.matching).
     """
-    km, latin = khmer_key(name_km), latin_key(name_latin)
-    if not (km or latin):
+    keys = name_keys(name_km=name_km, name_latin=name_latin)
+    if not (keys.km_key or keys.latin_key):
         return []
-    candidates: QuerySet[Participant] = Participant.objects.filter(village=village)
-    if birth_year:
-        candidates = candidates.filter(
-            birth_year__gte=birth_year - 1, birth_year__lte=birth_year + 1
-        )
+    year = birth_year or (date_of_birth.year if date_of_birth else None)
+    blocks = []
+    if year:
+        years = (year - 1, year + 1)
+        blocks.append(Q(village=village, birth_year__range=years))
+        if keys.km_key:
+            blocks.append(Q(name_km_key=keys.km_key, birth_year__range=years))
+        if keys.latin_key:
+            blocks.append(Q(name_latin_key=keys.latin_key, birth_year__range=years))
+    for field in ("name_km_skeleton", "name_latin_skeleton"):
+        if keys.skeletons:
+            blocks.append(
+                Q(village__commune=village.commune_id, **{f"{field}__in": keys.skeletons})
+            )
+    if phone_key(phone):
+        blocks.append(Q(phone_key=phone_key(phone)))
+    visible = participants_visible_to(user=user)
     if exclude_id:
-        candidates = candidates.exclude(pk=exclude_id)
-    matches = []
-    for person in candidates.only(
-        "id", "name_km", "name_latin", "name_km_key", "name_latin_key", "birth_year"
-    ):
-        score = max(
-            fuzz.ratio(km, person.name_km_key) if km and person.name_km_key else 0,
-            fuzz.ratio(latin, person.name_latin_key) if latin and person.name_latin_key else 0,
-        )
-        if score >= LIKELY_DUPLICATE_SCORE:
-            matches.append(person)
-    return matches
+        visible = visible.exclude(pk=exclude_id)
+    ids: set[int] = set()
+    for block in blocks:
+        ids.update(visible.filter(block).values_list("pk", flat=True)[:CANDIDATES_PER_BLOCK])
+    entered = person_record(
+        unique_id=0, name_km=name_km, name_latin=name_latin, date_of_birth=date_of_birth,
+        birth_year=year, village_id=village.pk, commune_id=village.commune_id,
+        district_id=village.commune.district_id, phone=phone,
+    )  # fmt: skip
+    parameters = duplicate_parameters()
+    found = []
+    for person in Participant.objects.filter(pk__in=ids).select_related("village__commune"):
+        score = pair_score(entered, _record_of(person), parameters)
+        if score.probability >= ENTRY_THRESHOLD:
+            found.append(LikelyDuplicate(person, score.probability, score.reasons))
+    found.sort(key=lambda match: (-match.probability, match.person.pk))
+    return found[:LIKELY_DUPLICATES_SHOWN]
+
+
+def _record_of(person: Participant) -> Record:
+    return person_record(
+        unique_id=person.pk, name_km=person.name_km, name_latin=person.name_latin,
+        date_of_birth=person.date_of_birth, birth_year=person.birth_year,
+        village_id=person.village_id, commune_id=person.village.commune_id,
+        district_id=person.village.commune.district_id, phone=person.phone,
+    )  # fmt: skip
+
+
+def duplicate_run_request(*, by: User) -> DuplicateRun:
+    """Queue a search of the whole registry for the background worker."""
+    run = DuplicateRun.objects.create(requested_by=by)
+    run.task_id = detect_duplicates.enqueue(run.pk).id
+    run.save(update_fields=["task_id"])
+    return run
+
+
+def duplicate_decision_record(
+    *, by: User, first: Participant, second: Participant, decision: str
+) -> DuplicateDecision:
+    """Remember what someone decided about two registrations (the latest word counts);
+    "different" keeps the pair out of every later search."""
+    low, high = sorted((first, second), key=lambda person: person.pk)
+    if low.pk == high.pk:
+        raise ValidationError(_("A woman cannot be her own duplicate."))
+    with transaction.atomic():
+        record, _created = DuplicateDecision.objects.update_or_create(
+            first=low, second=high,
+            defaults={"decision": decision, "decided_by": by, "decided_at": timezone.now()},
+        )  # fmt: skip
+    return record

@@ -206,10 +206,12 @@ def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         duplicates = participant_likely_duplicates(
+            user=request.user,
             village=data["village"],
             name_km=data["name_km"],
             name_latin=data["name_latin"],
             birth_year=data["birth_year"],
+            phone=data["phone"],
         )
         if not duplicates or data["confirm_new"]:
             fields = {name: data[name] for name in DoorRegistrationForm.Meta.fields}

@@ -34,7 +34,7 @@ from tonle.collect.services import Part, submission_receive
 from tonle.collect.tests.phone import instance_xml, sample_form
 from tonle.groups.tests.factories import GroupMembershipFactory
 from tonle.outcomes.services import milestone_record, story_write
-from tonle.people.models import Participant
+from tonle.people.models import DuplicateRun, Participant
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_upload
@@ -193,6 +193,7 @@ def crawl_world_build(*, world: Any) -> Crawl:
         RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
         for persona in ("manager", "donor")
     ]
+    duplicate_run = DuplicateRun.objects.create(requested_by=w.manager)
     upload = attendance_sheet_upload(
         by=w.officer_a, activity=activity_a, file_name="sheet.csv",
         data=f"name_latin,village\n{w.woman_a.name_latin},Nowhere\n".encode(),
@@ -249,6 +250,7 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "submission_id": [submission.pk, MISSING],
         "attachment_id": [*submission.attachments.values_list("pk", flat=True), MISSING],
         "name": ["women.csv", "no-such-file.csv"],
+        "run_id": [duplicate_run.pk, MISSING],
     }
     by_name = {
         "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},

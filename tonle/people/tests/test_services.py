@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from tonle.geo.tests.factories import VillageFactory
 from tonle.people.services import (
     participant_likely_duplicates,
     participant_register,
@@ -63,12 +64,39 @@ def test_likely_duplicate_is_found_by_a_close_name_in_the_same_village_and_year(
         village=world.village_a, name_latin="Chan Sreymom", name_km="ចាន់ ស្រីមុំ", birth_year=1988
     )
     found = participant_likely_duplicates(
-        village=world.village_a, name_latin="Chan Srey Mom", birth_year=1989
+        user=world.manager, village=world.village_a, name_latin="Chan Srey Mom", birth_year=1989
     )
-    assert existing in found
+    assert existing in [match.person for match in found]
     assert not participant_likely_duplicates(
-        village=world.village_b, name_latin="Chan Sreymom", birth_year=1988
+        user=world.manager, village=world.village_b, name_latin="Chan Sreymom", birth_year=1988
     )
     assert not participant_likely_duplicates(
-        village=world.village_a, name_latin="Chan Sreymom", birth_year=1970
+        user=world.manager, village=world.village_a, name_latin="Chan Sreymom", birth_year=1950
+    )
+
+
+def test_a_woman_registered_in_khmer_is_found_when_entered_in_latin_letters(world):
+    existing = ParticipantFactory(
+        village=world.village_a, name_km="ចាន់ សុភា", name_latin="", birth_year=1985
+    )
+    neighbour = VillageFactory(commune=world.village_a.commune)
+
+    found = participant_likely_duplicates(
+        user=world.officer_a, village=neighbour, name_latin="Sopheap Chhan", birth_year=1985
+    )
+
+    assert [match.person for match in found] == [existing]
+    words = [reason.words for reason in found[0].agreeing]
+    assert "the name in Khmer script sounds like the name in Latin letters" in words
+    assert "neighbouring villages of one commune" in words
+
+
+def test_the_check_on_entry_names_nobody_outside_the_officers_scope(world):
+    ParticipantFactory(village=world.village_b, name_latin="Keo Dara", phone="012333444")
+
+    assert not participant_likely_duplicates(
+        user=world.officer_a, village=world.village_a, name_latin="Keo Dara", phone="012333444"
+    )
+    assert participant_likely_duplicates(
+        user=world.manager, village=world.village_a, name_latin="Keo Dara", phone="012333444"
     )

@@ -81,7 +81,10 @@ def test_registering_someone_already_there_warns_before_saving(client, world):
             "birth_year": "1990", "sex": "F", "consent_given": "on", "consent_date": "2023-01-01"}  # fmt: skip
     response = client.post(reverse("people-create"), data)
     assert response.status_code == 200
-    assert world.woman_a in response.context["duplicates"]
+    assert [match.person for match in response.context["duplicates"]] == [world.woman_a]
+    page = response.content.decode()
+    assert "% likely the same woman" in page
+    assert "Alike: the same name" in page and "the same village" in page
     assert Participant.objects.filter(name_latin="Chan Sophea").count() == 1
 
     confirmed = client.post(reverse("people-create"), {**data, "confirm_new": "on"})
