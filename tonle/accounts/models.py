@@ -108,6 +108,7 @@ RECORD_TYPES = {
     "page": _("page"),
     "story-photo": _("story photo"),
     "report-photo": _("report photo"),
+    "merge": _("merge of two records"),
 }
 
 

@@ -10,7 +10,16 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
+        from tonle.people.merging import merge_step_register, records_merge_step
         from tonle.people.timeline import register_timeline_source
+        from tonle.programs.models import Attendance
         from tonle.programs.selectors import attendance_timeline
+        from tonle.programs.services import attendances_clashing_in_merge
 
         register_timeline_source(attendance_timeline)
+        merge_step_register(
+            records_merge_step(
+                name="attendance", label=_("Activities attended"), model=Attendance,
+                clashing=attendances_clashing_in_merge,
+            )
+        )  # fmt: skip
