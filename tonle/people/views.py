@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tonle.accounts.decorators import editor_required, names_required
 from tonle.lib.paging import id_in_query, page_of
-from tonle.people.forms import DuplicatePairForm, ParticipantForm, consent_missing_message
+from tonle.people.forms import (
+    MERGE_LABELS,
+    DuplicatePairForm,
+    ParticipantForm,
+    consent_missing_message,
+)
 from tonle.people.history import participant_changes
 from tonle.people.models import DuplicateAnswer, DuplicateDecision
 from tonle.people.selectors import (
@@ -26,6 +31,7 @@ from tonle.people.selectors import (
     villages_in_scope,
 )
 from tonle.people.services import (
+    MERGED,
     duplicate_decision_record,
     participant_likely_duplicates,
     participant_register,
@@ -180,7 +186,10 @@ def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
         for name, step in merge.steps.items()
         if step.get("moved") or step.get("removed")
     ]
-    return render(request, "people/merge_detail.html", {"merge": merge, "moved": moved})
+    taken = [MERGE_LABELS[c] for c, side in merge.values.items() if side == MERGED]
+    return render(
+        request, "people/merge_detail.html", {"merge": merge, "moved": moved, "taken": taken}
+    )
 
 
 @require_POST

@@ -32,6 +32,7 @@ from tonle.collect.models import Upload
 from tonle.groups.tests.factories import GroupMembershipFactory
 from tonle.outcomes.services import milestone_record, story_write
 from tonle.people.models import Participant
+from tonle.people.services import participants_merge
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_upload
@@ -195,6 +196,9 @@ def crawl_world_build(*, world: Any) -> Crawl:
         data=f"name_latin,village\n{w.woman_a.name_latin},Nowhere\n".encode(),
     )  # fmt: skip
     row = upload.rows.first()
+    # A woman registered twice, merged: her record stays, seen on the merge pages only.
+    merge = participants_merge(by=w.manager, survivor=ParticipantFactory(village=w.village_a),
+                               merged=ParticipantFactory(village=w.village_a), values={})  # fmt: skip
     _name_everyone_apart()
     # A name with no space in it, as long as the field allows: it must wrap, not widen a page.
     w.woman_a.refresh_from_db()
@@ -236,6 +240,9 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "number": [0, 7],
         "dimension": ["total", "district"],
         "key": ["all"],
+        "first_id": [w.woman_a.pk, w.mentee.pk, MISSING],
+        "second_id": [case_woman.pk, w.woman_b.pk],
+        "merge_id": [merge.pk, MISSING],
     }
     by_name = {
         "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},

@@ -17,7 +17,11 @@ from tonle.outcomes.services import assessment_record, milestone_record, story_w
 from tonle.people.merging import merge_steps
 from tonle.people.models import Participant, ParticipantMerge
 from tonle.people.selectors import participant_search, participants_visible_to
-from tonle.people.services import participants_merge, participants_merge_undo
+from tonle.people.services import (
+    participant_likely_duplicates,
+    participants_merge,
+    participants_merge_undo,
+)
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.tests.factories import ActivityFactory
@@ -225,6 +229,9 @@ def test_a_merged_woman_is_gone_from_lists_search_and_scope(world, pair):
         assert survivor in participants_visible_to(user=user)
     found = list(participant_search(user=world.manager, text="Chan Sophea"))
     assert survivor in found and merged not in found
+    likely = participant_likely_duplicates(village=world.village_a, name_latin="Chan Sophea",
+                                           birth_year=1991)  # fmt: skip
+    assert merged not in likely
 
 
 def test_a_merged_woman_cannot_be_merged_again(world, pair):
