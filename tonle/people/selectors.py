@@ -192,3 +192,10 @@ def merge_get_for_user(*, user: User, merge_id: int) -> ParticipantMerge:
     return guarded_get(
         visible=merges_visible_to(user=user), record_type="merge", record_id=merge_id
     )
+
+
+def participant_merges_standing(
+    *, user: User, participant: Participant
+) -> QuerySet[ParticipantMerge]:
+    """The merges into her record that stand (not undone), for her page's link to undo them."""
+    return merges_visible_to(user=user).filter(survivor=participant, undone_at__isnull=True)

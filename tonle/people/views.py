@@ -27,6 +27,7 @@ from tonle.people.selectors import (
     merges_visible_to,
     pair_record_counts,
     participant_get_for_user,
+    participant_merges_standing,
     participant_search,
     villages_in_scope,
 )
@@ -75,6 +76,7 @@ def people_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
                 anchor="timeline",
             ),
             "changes": participant_changes(participant=participant),
+            "merges": participant_merges_standing(user=request.user, participant=participant),
         },
     )
 

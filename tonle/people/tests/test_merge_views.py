@@ -75,6 +75,8 @@ def test_same_merges_with_the_values_chosen_and_the_narrower_consent(client, wor
     found = client.get(reverse("people-list"), {"q": "chan"}).context["people"]
     assert first in found and second not in found
     assert client.get(reverse("people-detail", args=[second.pk])).status_code == 404
+    survivor_page = client.get(reverse("people-detail", args=[first.pk])).content.decode()
+    assert reverse("people-merge", args=[merge.pk]) in survivor_page
 
 
 def test_different_and_not_sure_are_recorded_and_merge_nothing(client, world, twice):
