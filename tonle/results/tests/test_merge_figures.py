@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from tonle.accounts.tests.factories import UserFactory
+from tonle.cases.models import Session
+from tonle.cases.tests.factories import CaseFactory
 from tonle.geo.tests.factories import VillageFactory
 from tonle.people.models import Participant, ParticipantMerge
 from tonle.people.services import MERGE_CHOICES, participants_merge, participants_merge_undo
@@ -28,6 +30,7 @@ DEFINITIONS = [
     REACH,
     {"measure": "people_attending"},
     {"measure": "people_served"},
+    {"measure": "people_supported"},  # through a case's sessions: the case moves, not them
 ]
 registry = st.lists(
     st.tuples(
@@ -37,6 +40,7 @@ registry = st.lists(
         st.integers(0, 1),  # which village
         st.lists(st.integers(0, ACTIVITIES - 1), max_size=3),  # activities attended
         st.booleans(),  # helped to an ID card
+        st.booleans(),  # coached, with a session
     ),
     min_size=WOMEN,
     max_size=WOMEN,
@@ -67,7 +71,7 @@ class FiguresFollowMergesExactly(TestCase):
             for i in range(ACTIVITIES)
         ]  # fmt: skip
         self.women = []
-        for sex, born, disabled, village, attended, served in people:
+        for sex, born, disabled, village, attended, served, coached in people:
             woman = ParticipantFactory(sex=sex, birth_year=born, has_disability=disabled,
                                        village=self.villages[village])  # fmt: skip
             for index in set(attended):
@@ -77,6 +81,10 @@ class FiguresFollowMergesExactly(TestCase):
                     participant=woman, project=self.project, kind="national_id",
                     delivered_on=dt.date(2023, 6, 1), recorded_by=self.by,
                 )  # fmt: skip
+            if coached:
+                case = CaseFactory(participant=woman, project=self.project, worker=self.by)
+                Session.objects.create(case=case, date=dt.date(2023, 4, 2), duration_minutes=30,
+                                       recorded_by=self.by)  # fmt: skip
             self.women.append(woman)
 
     def _figures(self):
@@ -137,11 +145,10 @@ class FiguresFollowMergesExactly(TestCase):
                 self._merge(a, b, values)
             elif what == "undo":
                 self._undo(a)
-            else:
-                Attendance.objects.get_or_create(
-                    activity=self.activities[b],
-                    participant=Participant.objects.get(pk=self.women[a].pk),
-                )
+            else:  # a new attendance, of a woman still in the registry (as pages offer them)
+                woman = Participant.objects.get(pk=self.women[a].pk)
+                if woman.merged_into_id is None:
+                    Attendance.objects.get_or_create(activity=self.activities[b], participant=woman)
             self._assert_figures_equal_sql()
         if not any(what == "tick" for what, *_rest in later):
             # Every merge undone, latest first: every figure is what it was.
