@@ -111,6 +111,7 @@ RECORD_TYPES = {
     "form": _("phone form"),
     "submission": _("submission from a phone"),
     "attachment": _("attachment of a submission"),
+    "merge": _("merge of two records"),
 }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -158,3 +158,29 @@ def membership_move(
                 for field, messages in refused.message_dict.items()
             }
         ) from refused
+
+
+def memberships_clashing_in_merge(*, survivor: Participant, merged: Participant) -> QuerySet:
+    """The merged woman's spells in a group that overlap a spell of the survivor in the same
+    group: the same membership written twice, removed by the merge (the survivor's stays).
+
+    Spells in two different groups at once cannot both be hers (a woman is in one group at a
+    time): the merge is refused until an officer ends one of them."""
+    clashing = []
+    for spell in GroupMembership.objects.filter(participant=merged).select_related("group"):
+        other = _spell_overlapping(
+            participant=survivor, started_on=spell.started_on, ended_on=spell.ended_on, but=None
+        )
+        if other is None:
+            continue
+        if other.group_id != spell.group_id:
+            raise ValidationError(
+                _(
+                    "The two records are members of two groups at the same time (%(first)s and "
+                    "%(second)s from %(date)s): end one of these memberships before merging."
+                )
+                % {"first": other.group.name, "second": spell.group.name,
+                   "date": date_format(max(spell.started_on, other.started_on))}
+            )  # fmt: skip
+        clashing.append(spell.pk)
+    return GroupMembership.objects.filter(pk__in=clashing)

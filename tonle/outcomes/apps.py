@@ -10,7 +10,20 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self) -> None:
+        from tonle.outcomes.models import Assessment, Milestone, Story
         from tonle.outcomes.selectors import outcome_timeline
+        from tonle.outcomes.services import assessments_clashing_in_merge
+        from tonle.people.merging import merge_step_register, records_merge_step
         from tonle.people.timeline import register_timeline_source
 
         register_timeline_source(outcome_timeline)
+        merge_step_register(
+            records_merge_step(name="milestone", label=_("Milestones"), model=Milestone)
+        )
+        merge_step_register(records_merge_step(name="story", label=_("Stories"), model=Story))
+        merge_step_register(
+            records_merge_step(
+                name="assessment", label=_("Assessments"), model=Assessment,
+                clashing=assessments_clashing_in_merge,
+            )
+        )  # fmt: skip

@@ -157,6 +157,7 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("assessed by"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assessment")

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,3 +115,12 @@ def assessment_record(
             participant=participant, project=project, stage=stage, date=date,
             confidence=confidence, knowledge=knowledge, assessed_by=by,
         )  # fmt: skip
+
+
+def assessments_clashing_in_merge(*, survivor: Participant, merged: Participant) -> QuerySet:
+    """The merged woman's assessments of a project and stage the survivor was also assessed
+    at (one a stage): the survivor's stays, the other is removed by the merge (undo puts it back)."""
+    theirs = Assessment.objects.filter(
+        participant=survivor, project=OuterRef("project"), stage=OuterRef("stage")
+    )
+    return Assessment.objects.filter(participant=merged).filter(Exists(theirs))

@@ -73,6 +73,17 @@ class Participant(models.Model):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # A woman found registered twice is merged into the other record, never deleted: her row
+    # stays (undo puts her back) but she leaves every list, search and count.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_ones",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     history = HistoricalRecords(
         excluded_fields=[
             "name_km_key", "name_latin_key", "name_km_skeleton", "name_latin_skeleton",
@@ -96,6 +107,9 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(consent_given=False) | Q(consent_date__isnull=False),
                 name="participant_consent_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")), name="participant_not_merged_into_herself"
             ),
         ]
         indexes = [models.Index(fields=["village", "birth_year"])]
@@ -198,6 +212,46 @@ class DuplicatePair(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["run", "-match_probability"])]
+
+
+class ParticipantMerge(models.Model):
+    """Two records of one woman made one: who did it, the values chosen, and all that undo needs.
+
+    `before` holds both women's fields as they were; `steps` holds, for each kind of record
+    (people.merging), the ids moved to the survivor and the rows removed as duplicates.
+    """
+
+    survivor = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="merges_kept",
+        verbose_name=_("record kept"),
+    )  # fmt: skip
+    merged = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="merges_into",
+        verbose_name=_("record merged into it"),
+    )  # fmt: skip
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("merged by"),
+    )  # fmt: skip
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    values = models.JSONField(_("values chosen"), default=dict)
+    before = models.JSONField(_("both records before"), default=dict)
+    steps = models.JSONField(_("records moved and removed"), default=dict)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("undone by"),
+    )  # fmt: skip
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(survivor=models.F("merged")), name="merge_of_two_records"
+            ),
+        ]
 
 
 class DuplicateAnswer(models.TextChoices):

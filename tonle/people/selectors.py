@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
@@ -14,6 +16,7 @@ from tonle.accounts.models import Role, User
 from tonle.geo.models import Village
 from tonle.lib.text import from_khmer_digits, has_khmer, khmer_key, latin_key, phone_key
 from tonle.people.matching import Parameters, default_model
+from tonle.people.merging import merge_steps
 from tonle.people.models import (
     DuplicateAnswer,
     DuplicateDecision,
@@ -21,6 +24,7 @@ from tonle.people.models import (
     DuplicateRun,
     DuplicateRunStatus,
     Participant,
+    ParticipantMerge,
 )
 
 SEARCH_LIMIT = 50
@@ -56,18 +60,21 @@ def participants_visible_to(*, user: User) -> QuerySet[Participant]:
       women she holds an open case for. She searches only these; a woman outside them is
       brought to her by a field officer, who opens a case with her as its worker;
     - donor viewers and service providers: nobody by name (providers read the referrals
-      addressed to them, through the referral's own scope).
+      addressed to them, through the referral's own scope);
+    - nobody: a woman merged into another record (until the merge is undone).
     """
     if not user.is_authenticated or not user.may_see_names:
         return Participant.objects.none()
+    # A woman merged into another record is that record now: nobody lists, finds or opens her.
+    registered = Participant.objects.filter(merged_into__isnull=True)
     if user.sees_every_project:
-        return Participant.objects.all()
+        return registered
     if user.role == Role.SMART_WOMAN:
         mine = Q(pk__in=[])
         for source in _mentor_scopes:
             mine |= Q(pk__in=source(user))
-        return Participant.objects.filter(mine)
-    return Participant.objects.filter(village__in=villages_in_scope(user=user).values("id"))
+        return registered.filter(mine)
+    return registered.filter(village__in=villages_in_scope(user=user).values("id"))
 
 
 def participant_get_for_user(*, user: User, participant_id: int) -> Participant:
@@ -181,3 +188,63 @@ def duplicate_run_get_for_user(*, user: User, run_id: int) -> DuplicateRun:
     """A search, for the managers who start them (anyone else: the same logged 404)."""
     runs = DuplicateRun.objects.all() if user.is_manager else DuplicateRun.objects.none()
     return guarded_get(visible=runs, record_type="duplicate_run", record_id=run_id)
+
+
+def participants_mergeable_by(*, user: User) -> QuerySet[Participant]:
+    """The women whose records a user may compare and merge: those she sees, if she keeps the
+    registry (administrators, M&E managers, field officers); nobody for anyone else."""
+    if not user.is_authenticated or not user.may_edit_records:
+        return Participant.objects.none()
+    return participants_visible_to(user=user)
+
+
+def duplicate_pair_get_for_user(
+    *, user: User, first_id: int, second_id: int
+) -> tuple[Participant, Participant]:
+    """Two women to compare, both in the user's scope (else the same logged 404 as one)."""
+    people = participants_mergeable_by(user=user).select_related("village__commune__district")
+    return tuple(  # type: ignore[return-value]
+        guarded_get(visible=people, record_type="participant", record_id=pk)
+        for pk in (first_id, second_id)
+    )
+
+
+@dataclass(frozen=True)
+class RecordCount:
+    name: str
+    label: Any
+    first: int
+    second: int
+
+
+def pair_record_counts(*, first: Participant, second: Participant) -> list[RecordCount]:
+    """How many records of each kind each woman has, as a merge would move them."""
+    return [
+        RecordCount(step.name, step.label, step.count(first), step.count(second))
+        for step in merge_steps()
+    ]
+
+
+def merges_visible_to(*, user: User) -> QuerySet[ParticipantMerge]:
+    """The merges a user may read and undo: of two women both in the villages she works in
+    (every merge for managers); none for those who do not keep the registry."""
+    merges = ParticipantMerge.objects.select_related("survivor", "merged", "merged_by", "undone_by")
+    if not user.is_authenticated or not user.may_edit_records:
+        return merges.none()
+    if user.sees_every_project:
+        return merges
+    villages = villages_in_scope(user=user).values("id")
+    return merges.filter(survivor__village__in=villages, merged__village__in=villages)
+
+
+def merge_get_for_user(*, user: User, merge_id: int) -> ParticipantMerge:
+    return guarded_get(
+        visible=merges_visible_to(user=user), record_type="merge", record_id=merge_id
+    )
+
+
+def participant_merges_standing(
+    *, user: User, participant: Participant
+) -> QuerySet[ParticipantMerge]:
+    """The merges into her record that stand (not undone), for her page's link to undo them."""
+    return merges_visible_to(user=user).filter(survivor=participant, undone_at__isnull=True)

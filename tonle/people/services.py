@@ -1,15 +1,16 @@
 """Writes to the registry: register, correct, the duplicate check on entry, the search of
-the whole registry for duplicates and the decisions on its pairs."""
+the whole registry for duplicates and the decisions on its pairs, merge and undo."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -19,7 +20,14 @@ from tonle.geo.models import Village
 from tonle.lib.models import recorded_by
 from tonle.lib.text import phone_key
 from tonle.people.matching import Reason, Record, pair_score, person_record
-from tonle.people.models import DuplicateDecision, DuplicateRun, Participant, Sex
+from tonle.people.merging import merge_steps
+from tonle.people.models import (
+    DuplicateDecision,
+    DuplicateRun,
+    Participant,
+    ParticipantMerge,
+    Sex,
+)
 from tonle.people.names import name_keys
 from tonle.people.selectors import duplicate_parameters, participants_visible_to
 from tonle.people.tasks import detect_duplicates
@@ -257,6 +265,158 @@ def duplicate_run_request(*, by: User) -> DuplicateRun:
     run.task_id = detect_duplicates.enqueue(run.pk).id
     run.save(update_fields=["task_id"])
     return run
+
+
+# The choices of a merge, one per line of the review page, and the fields each one carries:
+# a date of birth goes with its year, a consent with its date and who recorded it.
+MERGE_CHOICES: dict[str, tuple[str, ...]] = {
+    "name_km": ("name_km",),
+    "name_latin": ("name_latin",),
+    "sex": ("sex",),
+    "birth": ("date_of_birth", "birth_year"),
+    "village": ("village",),
+    "phone": ("phone",),
+    "has_disability": ("has_disability",),
+    "has_national_id": ("has_national_id",),
+    "consent": ("consent_given", "consent_date", "consent_recorded_by"),
+}
+SURVIVOR, MERGED = "survivor", "merged"
+# What undo puts back on both women besides the fields above.
+_KEPT_FIELDS = ("account", "merged_into", "merged_at")
+
+
+def merge_defaults(*, survivor: Participant, merged: Participant) -> dict[str, str]:
+    """What the review page offers before anyone chooses: the survivor's values, a blank one
+    filled from the other record, and never a consent wider than either woman gave."""
+    choices = {}
+    for choice, fields in MERGE_CHOICES.items():
+        ours = [getattr(survivor, f) for f in fields]
+        theirs = [getattr(merged, f) for f in fields]
+        if choice == "consent":
+            wider = survivor.consent_given and not merged.consent_given
+            choices[choice] = MERGED if wider else SURVIVOR
+        elif all(v in ("", None) for v in ours) and any(v not in ("", None) for v in theirs):
+            choices[choice] = MERGED
+        else:
+            choices[choice] = SURVIVOR
+    return choices
+
+
+def _fields(names: Iterable[str]) -> list[Field]:
+    by_name = {f.name: f for f in Participant._meta.concrete_fields}
+    return [by_name[name] for name in names]
+
+
+def _state(person: Participant) -> dict[str, Any]:
+    """Her fields as undo will write them back (by attname: foreign keys by id, dates as text)."""
+    names = [f for c in MERGE_CHOICES.values() for f in c] + list(_KEPT_FIELDS)
+    return {
+        field.attname: None
+        if getattr(person, field.attname) is None
+        else field.value_to_string(person)
+        for field in _fields(names)
+    }
+
+
+def _set_state(person: Participant, state: Mapping[str, Any]) -> None:
+    by_attname = {f.attname: f for f in Participant._meta.concrete_fields}
+    for attname, text in state.items():
+        setattr(person, attname, None if text is None else by_attname[attname].to_python(text))
+
+
+def _locked_pair(first_id: int, second_id: int) -> tuple[Participant, Participant]:
+    # In id order, so two merges of the same women cannot wait on each other.
+    people = Participant.objects.select_for_update().order_by("pk").in_bulk([first_id, second_id])
+    return people[first_id], people[second_id]
+
+
+def participants_merge(
+    *, by: User, survivor: Participant, merged: Participant, values: Mapping[str, str]
+) -> ParticipantMerge:
+    """Make two records of one woman one: `survivor` keeps every record of both, with the
+    value chosen for each field (merge_defaults for those not chosen); `merged` stays in the
+    table, marked, out of every list and count, until the merge is undone.
+
+    Records that would break a rule of their own (both attended the same activity, ...) are
+    resolved by the step of their kind (people.merging): the merged woman's copy is removed
+    and kept in the merge record."""
+    unknown = set(values) - set(MERGE_CHOICES)
+    if unknown or set(values.values()) - {SURVIVOR, MERGED}:
+        raise ValueError(f"not a merge choice: {dict(values)}")
+    if survivor.pk == merged.pk:
+        raise ValidationError(_("A woman cannot be merged into herself."))
+    with transaction.atomic():
+        survivor, merged = _locked_pair(survivor.pk, merged.pk)
+        for person in (survivor, merged):
+            if person.merged_into_id:
+                raise ValidationError(
+                    _("%(name)s was already merged into another record.") % {"name": person}
+                )
+        if survivor.account_id and merged.account_id:
+            raise ValidationError(
+                _("Both records have a user account: close one of the accounts first.")
+            )
+        chosen = {**merge_defaults(survivor=survivor, merged=merged), **values}
+        before = {SURVIVOR: _state(survivor), MERGED: _state(merged)}
+        steps = {s.name: s.move(by=by, survivor=survivor, merged=merged) for s in merge_steps()}
+        for choice, side in chosen.items():
+            if side == MERGED:
+                for name in MERGE_CHOICES[choice]:
+                    setattr(survivor, name, getattr(merged, name))
+        account = merged.account
+        merged.merged_into, merged.merged_at = survivor, timezone.now()
+        merged.account = None
+        recorded_by(merged, user=by)
+        merged.save()
+        if account is not None:
+            survivor.account = account
+        participant_save(by=by, participant=survivor)
+        return ParticipantMerge.objects.create(
+            survivor=survivor, merged=merged, merged_by=by, merged_at=merged.merged_at,
+            values=chosen, before=before, steps=steps,
+        )  # fmt: skip
+
+
+def participants_merge_undo(*, by: User, merge: ParticipantMerge) -> ParticipantMerge:
+    """Put both women back as they were before the merge, each with her own records.
+
+    Refused while a later merge involving either of them stands (undo that one first): its
+    records and values were built on this one. Fields of the survivor the merge did not change
+    keep any correction made since; those it changed go back to what they were."""
+    with transaction.atomic():
+        merge = ParticipantMerge.objects.select_for_update().get(pk=merge.pk)
+        if merge.undone_at is not None:
+            raise ValidationError(_("This merge was already undone."))
+        survivor, merged = _locked_pair(merge.survivor_id, merge.merged_id)
+        later = ParticipantMerge.objects.filter(
+            Q(survivor__in=[survivor, merged]) | Q(merged__in=[survivor, merged]),
+            undone_at__isnull=True,
+            pk__gt=merge.pk,
+        ).first()
+        if later is not None:
+            raise ValidationError(
+                _("%(name)s was merged again after this (on %(date)s): undo that merge first.")
+                % {"name": later.survivor, "date": later.merged_at.date().isoformat()}
+            )
+        for step in reversed(merge_steps()):
+            if step.name in merge.steps:
+                step.restore(by=by, survivor=survivor, merged=merged, record=merge.steps[step.name])
+        # The survivor lets go of the account before the merged woman takes it back.
+        survivor_before = merge.before[SURVIVOR]
+        survivor.account_id = survivor_before["account_id"]
+        changed = {
+            field.attname
+            for choice, side in merge.values.items()
+            if side == MERGED
+            for field in _fields(MERGE_CHOICES[choice])
+        }
+        _set_state(survivor, {k: v for k, v in survivor_before.items() if k in changed})
+        participant_save(by=by, participant=survivor)
+        _set_state(merged, merge.before[MERGED])
+        participant_save(by=by, participant=merged)
+        merge.undone_by, merge.undone_at = by, timezone.now()
+        merge.save(update_fields=["undone_by", "undone_at"])
+    return merge
 
 
 def duplicate_decision_record(

@@ -1,29 +1,46 @@
-"""Pages of the registry: search, a person's page, register and correct, and the searches
-of the whole registry for duplicates."""
+"""Pages of the registry: search, a person's page, register and correct, the searches of the
+whole registry for duplicates, two records compared and merged, and the merges with their undo."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required, manager_required, names_required
 from tonle.lib.paging import id_in_query, page_of
-from tonle.people.forms import ParticipantForm, consent_missing_message
+from tonle.people.forms import (
+    MERGE_LABELS,
+    DuplicatePairForm,
+    ParticipantForm,
+    consent_missing_message,
+)
 from tonle.people.history import participant_changes
-from tonle.people.models import DuplicateRun
+from tonle.people.models import DuplicateAnswer, DuplicateDecision, DuplicateRun
 from tonle.people.selectors import (
+    duplicate_pair_get_for_user,
     duplicate_run_get_for_user,
+    merge_get_for_user,
+    merges_visible_to,
+    pair_record_counts,
     participant_get_for_user,
+    participant_merges_standing,
     participant_search,
     villages_in_scope,
 )
 from tonle.people.services import (
+    MERGED,
+    duplicate_decision_record,
     duplicate_run_request,
     participant_likely_duplicates,
     participant_register,
     participant_update,
+    participants_merge,
+    participants_merge_undo,
 )
 from tonle.people.timeline import participant_timeline
 
@@ -61,6 +78,7 @@ def people_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
                 anchor="timeline",
             ),
             "changes": participant_changes(participant=participant),
+            "merges": participant_merges_standing(user=request.user, participant=participant),
         },
     )
 
@@ -120,3 +138,95 @@ def duplicate_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = duplicate_run_get_for_user(user=request.user, run_id=run_id)
     name = "people/_duplicate_run.html" if request.htmx else "people/duplicate_run.html"
     return render(request, name, {"run": run})
+
+
+@login_required
+def duplicate_pair(request: HttpRequest, first_id: int, second_id: int) -> HttpResponse:
+    """Two records side by side, what differs marked; decide same (merge), different or not sure.
+
+    The ranked queue of likely duplicates links here; so can anyone who finds two records."""
+    first, second = duplicate_pair_get_for_user(
+        user=request.user, first_id=first_id, second_id=second_id
+    )
+    if first.pk == second.pk:
+        return redirect("people-detail", participant_id=first.pk)
+    counts = pair_record_counts(first=first, second=second)
+    keep_first = sum(c.first for c in counts) >= sum(c.second for c in counts)
+    form = DuplicatePairForm(
+        request.POST or None, first=first, second=second, keep_first=keep_first
+    )
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        duplicate_decision_record(by=request.user, first=first, second=second, decision=decision)
+        if decision != DuplicateAnswer.SAME:
+            messages.success(request, _("Your decision is recorded: %(decision)s.")
+                             % {"decision": DuplicateAnswer(decision).label})  # fmt: skip
+            return redirect("people-duplicate-pair", first_id=first.pk, second_id=second.pk)
+        survivor, merged = form.survivor_and_merged()
+        try:
+            merge = participants_merge(
+                by=request.user, survivor=survivor, merged=merged, values=form.merge_values()
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(
+                request,
+                _("The two records are one now. If it was a mistake, undo the merge below."),
+            )
+            return redirect("people-merge", merge_id=merge.pk)
+    low, high = sorted((first.pk, second.pk))
+    return render(
+        request,
+        "people/duplicate_pair.html",
+        {
+            "first": first,
+            "second": second,
+            "sides": [("first", first), ("second", second)],
+            "form": form,
+            "counts": counts,
+            "decided": DuplicateDecision.objects.filter(first_id=low, second_id=high)
+            .select_related("decided_by")
+            .first(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def merge_list(request: HttpRequest) -> HttpResponse:
+    merges = merges_visible_to(user=request.user)
+    return render(request, "people/merge_list.html", {"merges": page_of(request, merges)})
+
+
+@require_GET
+@login_required
+def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
+    merge = merge_get_for_user(user=request.user, merge_id=merge_id)
+    labels = {
+        c.name: c.label for c in pair_record_counts(first=merge.survivor, second=merge.merged)
+    }
+    moved = [
+        (labels.get(name, name), len(step.get("moved", [])), len(step.get("removed", [])))
+        for name, step in merge.steps.items()
+        if step.get("moved") or step.get("removed")
+    ]
+    taken = [MERGE_LABELS[c] for c, side in merge.values.items() if side == MERGED]
+    return render(
+        request, "people/merge_detail.html", {"merge": merge, "moved": moved, "taken": taken}
+    )
+
+
+@require_POST
+@login_required
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    merge = merge_get_for_user(user=request.user, merge_id=merge_id)
+    try:
+        participants_merge_undo(by=request.user, merge=merge)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request, _("The merge is undone: both records are back, each with her own records.")
+        )
+    return redirect("people-merge", merge_id=merge.pk)

@@ -11,8 +11,17 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         from tonle.collect.registry import project_source_register
+        from tonle.people.merging import merge_step_register, records_merge_step
         from tonle.people.timeline import register_timeline_source
+        from tonle.programs.models import Attendance
         from tonle.programs.selectors import attendance_timeline, projects_of_user
+        from tonle.programs.services import attendances_clashing_in_merge
 
         register_timeline_source(attendance_timeline)
         project_source_register(projects_of_user)
+        merge_step_register(
+            records_merge_step(
+                name="attendance", label=_("Activities attended"), model=Attendance,
+                clashing=attendances_clashing_in_merge,
+            )
+        )  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -147,3 +148,10 @@ def attendance_remove(*, by: User | None, activity: Activity, participant: Parti
     with transaction.atomic():
         attendance.delete()
     return True
+
+
+def attendances_clashing_in_merge(*, survivor: Participant, merged: Participant) -> QuerySet:
+    """The merged woman's attendances of activities the survivor attended too: one woman
+    attends an activity once, so these are removed by the merge (and put back by undo)."""
+    theirs = Attendance.objects.filter(participant=survivor).values("activity_id")
+    return Attendance.objects.filter(participant=merged, activity_id__in=theirs)

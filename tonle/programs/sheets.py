@@ -263,7 +263,9 @@ class _RowContext:
         """Who already has this name (in each script given) in this village, born that year."""
         if self._people is None:
             self._people = {}
-            people = Participant.objects.filter(village__in=self.activity.project.communities.all())
+            people = Participant.objects.filter(
+                village__in=self.activity.project.communities.all(), merged_into__isnull=True
+            )
             for person in people.only(
                 "id", "village_id", "name_km_key", "name_latin_key", "birth_year"
             ):

@@ -11,8 +11,16 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from tonle.cases.supervision import supervision_source_register
+        from tonle.people.merging import merge_step_register, records_merge_step
         from tonle.people.timeline import register_timeline_source
+        from tonle.referrals.models import Referral, ServiceDelivery
         from tonle.referrals.selectors import overdue_supervision_section, referral_timeline
 
         register_timeline_source(referral_timeline)
         supervision_source_register(overdue_supervision_section)
+        merge_step_register(
+            records_merge_step(name="referral", label=_("Referrals"), model=Referral)
+        )
+        merge_step_register(
+            records_merge_step(name="service", label=_("Services received"), model=ServiceDelivery)
+        )

@@ -50,6 +50,7 @@ from tonle.reports.rendering import (
     report_render,
 )
 from tonle.reports.selectors import render_job_failure, render_jobs_stalled
+from tonle.results.bitmaps import chunks
 from tonle.results.disclosure import donor_figures
 from tonle.results.framework import people_change, plain_number
 from tonle.results.grid import figure_and_splits
@@ -485,7 +486,8 @@ class FigureChange:
     today: Any
     added: int = 0  # people counted today who were not then
     removed: int = 0  # people counted then who are not today
-    gone: int = 0  # of the removed: no longer in the registry (deleted or merged)
+    gone: int = 0  # of the removed: no longer in the registry (deleted)
+    merged: int = 0  # of the people counted then: merged since into another record of hers
     redefined: bool = False  # the indicator's definition changed since
     cells: list[tuple[str, Any, Any]] = field(default_factory=list)  # of a split: (cell, then, now)
 
@@ -531,6 +533,7 @@ def issued_compare(*, issued: IssuedReport, names: bool) -> list[FigureChange]:
             change.added, change.removed = len(added), len(removed)
             present = set(Participant.objects.filter(pk__in=removed).values_list("pk", flat=True))
             change.gone = len(removed - present)
+            change.merged = len(_merged_since(frozen["ids"]))
         if donor is not None:
             then, now = _donor_side(change, frozen, donor.get(frozen["code"]), now)
         if dimensions:
@@ -543,6 +546,26 @@ def issued_compare(*, issued: IssuedReport, names: bool) -> list[FigureChange]:
             ]
         changes.append(change)
     return changes
+
+
+def _merged_since(ids: Collection[int]) -> set[int]:
+    """Those of the people behind a frozen figure who have been merged into another record."""
+    merged: set[int] = set()
+    for chunk in chunks(sorted(ids)):
+        merged.update(
+            Participant.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+    return merged
+
+
+def issued_people_merged(*, issued: IssuedReport, names: bool) -> int:
+    """How many of the people an issued report counted have since been merged into another
+    record of the same woman (0 for a reader who sees no names when it is 1 to 4)."""
+    ids = {pk for frozen in issued.snapshot["figures"].values() for pk in frozen["ids"] or ()}
+    merged = len(_merged_since(ids))
+    return 0 if not names and too_small(merged) else merged
 
 
 def _donor_side(
@@ -562,6 +585,7 @@ def _donor_side(
     if change.today is None or too_small(change.added) or too_small(change.removed):
         change.added = change.removed = 0
     change.gone = 0 if too_small(change.gone) or not change.removed else change.gone
+    change.merged = 0 if too_small(change.merged) else change.merged
     then = public["cells"]
     pairs = [k for k in set(then) | set(now) if safe_pair(then.get(k, 0), now.get(k, 0))]
     return {k: then.get(k, 0) for k in pairs}, {k: now.get(k, 0) for k in pairs}

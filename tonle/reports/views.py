@@ -38,6 +38,7 @@ from tonle.reports.selectors import render_job_failure
 from tonle.reports.services import (
     LANGUAGES,
     issued_compare,
+    issued_people_merged,
     issued_public,
     issued_render,
     render_job_start,
@@ -297,6 +298,7 @@ def issued_changes(request: HttpRequest, pk: int) -> HttpResponse:
             "issued": issued,
             "project": issued.template.project,
             "changes": issued_compare(issued=issued, names=request.user.may_see_names),
+            "merged": issued_people_merged(issued=issued, names=request.user.may_see_names),
         },
     )
 

@@ -286,3 +286,81 @@ def test_a_manager_builds_an_indicator_fixes_a_section_makes_the_pdf_and_issues_
     shots(page, "manager-5-issued")
     issued = template.issued.get()
     assert issued.issued_by == world.manager
+
+
+def test_a_manager_merges_a_woman_registered_twice_and_undoes_it(
+    live_server, world, phone: Callable[..., Page], shots
+):
+    """Seven women in the report, one of them registered twice: the merge takes the reach to
+    six and the issued report's comparison names it; the undo gives everything back."""
+    indicator_save(
+        project=world.project_a, level="outcome", code="engaged", name_en="Women engaged",
+        name_km="ស្ត្រីបានចូលរួម", definition={"measure": "people_attending", "filters": {}},
+    )  # fmt: skip
+    template = _closing_report(world, months=(2,), khmer_code="engaged")
+    first = Attendance.objects.filter(activity__project=world.project_a).first().participant
+    again = ParticipantFactory(village=world.village_a, name_km="", name_latin="Sok Sreypov",
+                               birth_year=1991, phone="012 345 678", consent_given=False,
+                               consent_date=None)  # fmt: skip
+    Attendance.objects.create(
+        activity=ActivityFactory(project=world.project_a, date=dt.date(2023, 6, 3)),
+        participant=again,
+    )
+    issued = report_issue(by=world.manager, template=template)
+    records = {p.pk: list(p.attendances.values_list("pk", flat=True)) for p in (first, again)}
+    history = {p.pk: p.history.count() for p in (first, again)}
+    name_before = first.name_latin
+    dashboard = live_server.url + reverse("results-dashboard", args=["project-a"])
+    pair = live_server.url + reverse("people-duplicate-pair", args=[first.pk, again.pk])
+
+    page = phone(locale="en", viewport={"width": 360, "height": 800})
+    log_in(page, live_server.url, "manager")
+    page.goto(dashboard)
+    expect(page.locator("#reach-total")).to_contain_text("7")
+    page.goto(pair)
+    expect(page.locator("tr[data-differs=name_latin]")).to_be_visible()
+    expect(page.locator("tr[data-count=attendance] td").first).to_have_text("1")
+    page.locator("tr[data-differs=name_latin] input[value=second]").check()
+    shots(page, "merge-1-pair-en")
+    page.get_by_role("button", name="Same woman: merge").click()
+    expect(page.locator(".messages")).to_contain_text("The two records are one now")
+    shots(page, "merge-2-merged-en")
+    first.refresh_from_db()
+    assert (first.name_latin, first.phone, first.consent_given) == (
+        "Sok Sreypov",
+        "012 345 678",
+        False,
+    )
+
+    page.goto(dashboard)
+    expect(page.locator("#reach-total")).to_contain_text("6")
+    page.goto(live_server.url + reverse("reports-issued-changes", args=[issued.pk]))
+    expect(page.locator("p[data-merged]").first).to_contain_text("merged into her other record")
+    shots(page, "merge-3-report-en")
+
+    khmer = phone(viewport={"width": 360, "height": 800})
+    log_in(khmer, live_server.url, "manager")
+    khmer.goto(live_server.url + reverse("people-merges"))
+    shots(khmer, "merge-4-list-km")
+    khmer.locator("li[data-merge] a.who").first.click()
+    shots(khmer, "merge-5-merge-km")
+
+    page.goto(live_server.url + reverse("people-merges"))
+    page.locator("li[data-merge] a.who").first.click()
+    page.get_by_role("button", name="Undo the merge").click()
+    expect(page.locator(".messages")).to_contain_text("The merge is undone")
+    shots(page, "merge-6-undone-en")
+    page.goto(dashboard)
+    expect(page.locator("#reach-total")).to_contain_text("7")
+    assert {
+        p.pk: list(p.attendances.values_list("pk", flat=True)) for p in (first, again)
+    } == records
+    # Each woman's history: her two changes (merged, then back) added to what it was.
+    assert {p.pk: p.history.count() for p in (first, again)} == {
+        first.pk: history[first.pk] + 2, again.pk: history[again.pk] + 2,
+    }  # fmt: skip
+    first.refresh_from_db()
+    assert (first.name_latin, first.phone, first.consent_given) == (name_before, "", True)
+
+    khmer.goto(pair)
+    shots(khmer, "merge-7-pair-km")

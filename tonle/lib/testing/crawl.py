@@ -35,6 +35,7 @@ from tonle.collect.tests.phone import instance_xml, sample_form
 from tonle.groups.tests.factories import GroupMembershipFactory
 from tonle.outcomes.services import milestone_record, story_write
 from tonle.people.models import DuplicateRun, Participant
+from tonle.people.services import participants_merge
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_upload
@@ -205,6 +206,9 @@ def crawl_world_build(*, world: Any) -> Crawl:
         by=w.officer_a, form=form, xml=xml, instance=instance_read(xml), complete=True,
         parts=[Part(name="her.jpg", content_type="image/jpeg", data=_photo().read())],
     )  # fmt: skip
+    # A woman registered twice, merged: her record stays, seen on the merge pages only.
+    merge = participants_merge(by=w.manager, survivor=ParticipantFactory(village=w.village_a),
+                               merged=ParticipantFactory(village=w.village_a), values={})  # fmt: skip
     _name_everyone_apart()
     # A name with no space in it, as long as the field allows: it must wrap, not widen a page.
     w.woman_a.refresh_from_db()
@@ -251,6 +255,9 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "attachment_id": [*submission.attachments.values_list("pk", flat=True), MISSING],
         "name": ["women.csv", "no-such-file.csv"],
         "run_id": [duplicate_run.pk, MISSING],
+        "first_id": [w.woman_a.pk, w.mentee.pk, MISSING],
+        "second_id": [case_woman.pk, w.woman_b.pk],
+        "merge_id": [merge.pk, MISSING],
     }
     by_name = {
         "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},

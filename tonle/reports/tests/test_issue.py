@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tonle.people.models import Participant
+from tonle.people.services import participants_merge, participants_merge_undo
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.tests.factories import ActivityFactory
@@ -64,6 +66,29 @@ def test_after_issuing_new_attendance_changes_the_live_report_not_the_issued_one
     split = next(c for c in changes.context["changes"] if c.key == "engaged by quarter")
     assert split.cells == [("Q4 2023", 0, 1)]
     assert "records were added or corrected" in changes.content.decode()
+
+
+def test_the_comparison_says_how_many_of_its_people_were_merged_since_and_keeps_the_figure(
+    client, world, report
+):
+    issued = report_issue(by=world.manager, template=report)
+    kept, merged = sorted(issued.snapshot["figures"]["engaged"]["ids"])[:2]
+    merge = participants_merge(by=world.manager, survivor=Participant.objects.get(pk=kept),
+                               merged=Participant.objects.get(pk=merged), values={})  # fmt: skip
+
+    changes = _get(client, world.manager, "reports-issued-changes", issued.pk)
+    engaged = next(c for c in changes.context["changes"] if c.key == "engaged")
+    assert (engaged.reported, engaged.today, engaged.removed, engaged.merged) == (6, 5, 1, 1)
+    assert changes.context["merged"] == 1
+    assert "merged into her other record" in changes.content.decode()
+    donor = _get(client, world.donor, "reports-issued-changes", issued.pk)
+    assert donor.context["merged"] == 0  # one person: too few to tell a donor
+
+    participants_merge_undo(by=world.manager, merge=merge)
+    changes = _get(client, world.manager, "reports-issued-changes", issued.pk)
+    assert changes.context["merged"] == 0
+    engaged = next(c for c in changes.context["changes"] if c.key == "engaged")
+    assert (engaged.reported, engaged.today, engaged.merged) == (6, 6, 0)
 
 
 def test_a_frozen_figure_lists_the_people_counted_then_or_for_a_donor_its_split(
