@@ -19,5 +19,6 @@ urlpatterns = [
     path("outcomes/", include("tonle.outcomes.urls")),
     path("results/", include("tonle.results.urls")),
     path("reports/", include("tonle.reports.urls")),
+    path("", include("tonle.public.urls")),
     path("admin/", admin.site.urls),
 ]
