@@ -137,7 +137,7 @@ def _protected_for_public(
 ) -> set[tuple[str, str, str]]:
     """The figures of the page to hide, by the same rule donors get (lib.suppression), applied
     to everything the page shows together: no small figure, no small gap between two headline
-    figures, no small cell worked out from its total. A figure the report's donor was shown on
+    figures, no small cell worked out from its total (nor one a little short of it). A figure the report's donor was shown on
     purpose (a released small figure) is hidden here: the public gets no exception."""
     values: dict[tuple[str, str, str], Any] = {}
     hidden: set[tuple[str, str, str]] = set()
@@ -150,7 +150,9 @@ def _protected_for_public(
             keys = [(code, dimension, k) for k in cells]
             for key, value in zip(keys, cells.values(), strict=True):
                 values[key] = value
-                if value is None:
+                # A cell a little short of its total says how few are outside it (three
+                # women came in the year but not in its third quarter).
+                if value is None or (total and value and not safe_pair(total, value)):
                     hidden.add(key)
             relations.append([(code, "", ""), *keys])
     codes = list(totals)

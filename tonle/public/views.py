@@ -237,7 +237,7 @@ def comment_send(request: HttpRequest, post_slug: str) -> HttpResponse:
 
 @require_GET
 def post_image(request: HttpRequest, post_slug: str) -> HttpResponse:
-    post = posts_live().filter(slug=post_slug).only("image").first()
+    post = posts_live().filter(slug=post_slug).first()
     response = media_response(request, name=post.image.name if post else "",
                               allowed=post is not None, record_type="post-image",
                               record_id=post_slug)  # fmt: skip
