@@ -171,9 +171,14 @@ def impact_page(*, project: Project) -> ImpactPage:
     if issued is None:
         return ImpactPage(project, None, [], communes)
     khmer = (get_language() or "en").startswith("km")
+    # In the order of the report's table of indicators (its framework's order).
+    order = [row["code"] for row in issued.snapshot["languages"]["en"]["indicators"]]
     frozen = {
         key: f
-        for key, f in sorted(issued.snapshot["figures"].items())
+        for key, f in sorted(
+            issued.snapshot["figures"].items(),
+            key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
+        )
         if f["dimension"] is None and f["ids"] is not None  # figures of people only
     }
     totals, splits = {}, {}
