@@ -264,6 +264,10 @@ CACHES = {
     ),
 }
 
+# Off only for the baseline of bench/public_load.py: every public page built from the records.
+if not env_bool("TONLE_PUBLIC_CACHE", default=True):
+    CACHES["public"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
 # Email: the console by default (printed where the server runs); SMTP when EMAIL_HOST is set.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -83,6 +84,27 @@ def _fragment(key: str, template: str, context: Any) -> Any:
     )
 
 
+# Stand-ins for what differs from one visitor to the next in a page kept whole in the cache:
+# her CSRF token and the time her comment form was given out.
+_TOKEN_STAND_IN = "csrf-token-of-the-visitor"
+_STAMP_STAND_IN = "comment-stamp-of-the-visitor"
+
+
+def _served(request: HttpRequest, key: str, page: Any) -> HttpResponse:
+    """A visitor's page whole from the cache, her own CSRF token and form stamp put in; built
+    once by `page(context)`. A logged-in user (her menu) or a visitor with a message waiting
+    (after sending a form) gets the page built for her."""
+    if request.user.is_authenticated or len(messages.get_messages(request)):
+        return page({})
+    html = public_cached(
+        f"page:{key}:{request.get_full_path()}",
+        lambda: page({"csrf_token": _TOKEN_STAND_IN, "stamp": _STAMP_STAND_IN}).content.decode(),
+        lifetime=_until_next_post,
+    )
+    html = html.replace(_TOKEN_STAND_IN, get_token(request))
+    return HttpResponse(html.replace(_STAMP_STAND_IN, comment_form_stamp()))
+
+
 def _language() -> str:
     return "km" if (get_language() or "en").startswith("km") else "en"
 
@@ -132,8 +154,12 @@ def public_home(request: HttpRequest) -> HttpResponse:
             "impacts": [impact_page(project=p) for p in public_projects()[:3]],
         }
 
-    body = _fragment("home", "public/_home.html", context)
-    return render(request, "public/home.html", {"body": body, "sign_up": _sign_up_form(request)})
+    def page(extra: dict[str, Any]) -> HttpResponse:
+        body = _fragment("home", "public/_home.html", context)
+        return render(request, "public/home.html",
+                      {"body": body, "sign_up": _sign_up_form(request), **extra})  # fmt: skip
+
+    return _served(request, "home", page)
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -164,14 +190,19 @@ def news(request: HttpRequest, category: str = "", tag: str = "") -> HttpRespons
     body = _fragment(f"news:{category}:{tag}:{_page_key(request)}", "public/_news.html", context)
     if not body.strip():
         raise Http404
-    return render(request, "public/news.html", {"body": body})
+    return _served(request, f"news:{category}:{tag}",
+                   lambda extra: render(request, "public/news.html", {"body": body, **extra}))  # fmt: skip
 
 
 @require_GET
 def post_page(request: HttpRequest, post_slug: str) -> HttpResponse:
     body = _post_body(request, post_slug)
-    form = CommentForm(initial={"stamp": comment_form_stamp()})
-    return _post_render(request, body, form)
+
+    def page(extra: dict[str, Any]) -> HttpResponse:
+        form = CommentForm(initial={"stamp": extra.pop("stamp", None) or comment_form_stamp()})
+        return _post_render(request, body, form, extra=extra)
+
+    return _served(request, f"post:{post_slug}", page)
 
 
 def _post_body(request: HttpRequest, post_slug: str) -> dict[str, Any]:
@@ -199,11 +230,11 @@ def _post_body(request: HttpRequest, post_slug: str) -> dict[str, Any]:
 
 
 def _post_render(request: HttpRequest, body: dict[str, Any], form: CommentForm,
-                 status: int = 200) -> HttpResponse:  # fmt: skip
+                 status: int = 200, extra: dict[str, Any] | None = None) -> HttpResponse:  # fmt: skip
     url = request.build_absolute_uri(reverse("public-post", args=[body["slug"]]))
     image = request.build_absolute_uri(body["image"]) if body["image"] else ""
-    return render(request, "public/post.html",
-                  {"body": body, "form": form, "url": url, "image": image}, status=status)  # fmt: skip
+    context = {"body": body, "form": form, "url": url, "image": image, **(extra or {})}
+    return render(request, "public/post.html", context, status=status)
 
 
 @require_POST
@@ -305,7 +336,8 @@ def impact_list(request: HttpRequest) -> HttpResponse:
         "impact:", "public/_impact_list.html",
         lambda: {"impacts": [impact_page(project=p) for p in public_projects()]},
     )  # fmt: skip
-    return render(request, "public/impact_list.html", {"body": body})
+    return _served(request, "impact-list",
+                   lambda extra: render(request, "public/impact_list.html", {"body": body, **extra}))  # fmt: skip
 
 
 @require_GET
@@ -319,7 +351,8 @@ def impact(request: HttpRequest, slug: str) -> HttpResponse:
     body = _fragment(f"impact:{slug}", "public/_impact.html", context)
     if not body.strip():
         raise Http404
-    return render(request, "public/impact.html", {"body": body})
+    return _served(request, f"impact:{slug}",
+                   lambda extra: render(request, "public/impact.html", {"body": body, **extra}))  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
