@@ -102,7 +102,9 @@ def _served(request: HttpRequest, key: str, page: Any) -> HttpResponse:
         lifetime=_until_next_post,
     )
     html = html.replace(_TOKEN_STAND_IN, get_token(request))
-    return HttpResponse(html.replace(_STAMP_STAND_IN, comment_form_stamp()))
+    if _STAMP_STAND_IN in html:
+        html = html.replace(_STAMP_STAND_IN, comment_form_stamp())
+    return HttpResponse(html)
 
 
 def _language() -> str:
@@ -187,11 +189,14 @@ def news(request: HttpRequest, category: str = "", tag: str = "") -> HttpRespons
             "posts": [(p, _summary(p, _language())) for p in page],
         }  # fmt: skip
 
-    body = _fragment(f"news:{category}:{tag}:{_page_key(request)}", "public/_news.html", context)
-    if not body.strip():
-        raise Http404
-    return _served(request, f"news:{category}:{tag}",
-                   lambda extra: render(request, "public/news.html", {"body": body, **extra}))  # fmt: skip
+    def page(extra: dict[str, Any]) -> HttpResponse:
+        key = f"news:{category}:{tag}:{_page_key(request)}"
+        body = _fragment(key, "public/_news.html", context)
+        if not body.strip():
+            raise Http404
+        return render(request, "public/news.html", {"body": body, **extra})
+
+    return _served(request, f"news:{category}:{tag}", page)
 
 
 @require_GET
@@ -332,12 +337,14 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def impact_list(request: HttpRequest) -> HttpResponse:
-    body = _fragment(
-        "impact:", "public/_impact_list.html",
-        lambda: {"impacts": [impact_page(project=p) for p in public_projects()]},
-    )  # fmt: skip
-    return _served(request, "impact-list",
-                   lambda extra: render(request, "public/impact_list.html", {"body": body, **extra}))  # fmt: skip
+    def page(extra: dict[str, Any]) -> HttpResponse:
+        body = _fragment(
+            "impact:", "public/_impact_list.html",
+            lambda: {"impacts": [impact_page(project=p) for p in public_projects()]},
+        )  # fmt: skip
+        return render(request, "public/impact_list.html", {"body": body, **extra})
+
+    return _served(request, "impact-list", page)
 
 
 @require_GET
@@ -348,11 +355,13 @@ def impact(request: HttpRequest, slug: str) -> HttpResponse:
         project = Project.objects.filter(slug=slug).first()
         return {"impact": impact_page(project=project) if project else None}
 
-    body = _fragment(f"impact:{slug}", "public/_impact.html", context)
-    if not body.strip():
-        raise Http404
-    return _served(request, f"impact:{slug}",
-                   lambda extra: render(request, "public/impact.html", {"body": body, **extra}))  # fmt: skip
+    def page(extra: dict[str, Any]) -> HttpResponse:
+        body = _fragment(f"impact:{slug}", "public/_impact.html", context)
+        if not body.strip():
+            raise Http404
+        return render(request, "public/impact.html", {"body": body, **extra})
+
+    return _served(request, f"impact:{slug}", page)
 
 
 @require_http_methods(["GET", "POST"])
