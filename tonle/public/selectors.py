@@ -199,6 +199,8 @@ def impact_page(*, project: Project) -> ImpactPage:
                     continue
                 shown = {k: None if (key, dimension, k) in hidden else v for k, v in cells.items()}
                 rows = labelled_split(dimension, shown, names=False)
+                if all(v is None for _k, _l, v in rows):
+                    continue  # every cell hidden: no chart of dashes
                 highest = max((v or 0 for _k, _l, v in rows), default=0)
                 figure.splits.append(ImpactSplit(dimension, str(DIMENSIONS[dimension]), [
                     (label, v, round(100 * (v or 0) / highest) if highest else 0)

@@ -169,3 +169,13 @@ def test_a_post_reads_in_khmer_on_a_360_px_phone(live_server, world, phone: Call
     _shot(reader, "post-khmer-360")
     reader.goto(live_server.url + "/")
     _shot(reader, "home-khmer-360")
+
+
+def test_the_impact_page_reads_in_khmer_on_a_360_px_phone(
+    live_server, issued, phone: Callable[..., Page]
+):
+    reader = phone(locale="km", viewport={"width": 360, "height": 740})
+    reader.goto(live_server.url + reverse("public-impact", args=["project-a"]))
+    expect(reader.locator('[data-figure="engaged"]')).to_have_text("២៣")
+    expect(reader.locator("table.bars").first).to_be_visible()
+    _shot(reader, "impact-khmer-360")
