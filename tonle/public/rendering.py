@@ -25,6 +25,7 @@ from tonle.reports.services import issued_render
 PUBLIC_IMAGES = {"public-post-image", "public-story-photo"}
 STAFF_LINK = ("/reports/", "/results/", "/people/", "/outcomes/", "/cases/", "/referrals/",
               "/groups/", "/transport/", "/accounts/", "/admin/", "/public/")  # fmt: skip
+BY_VILLAGE = ":community:"  # in a figure's data-figure="code:community:key"
 STORY_QUOTE = re.compile(r'<blockquote class="story">.*?</blockquote>', re.DOTALL)
 # Parts of an issued report the public gets: text, the table of indicators, the charts. Not its
 # stories (shown as posts while her consent stands), not its annexes (villages, single rows).
@@ -88,7 +89,10 @@ def report_sections(*, issued: IssuedReport, language: str) -> list[PublicSectio
         if section.kind not in PUBLIC_SECTIONS:
             continue
         rows = report.indicators if section.kind == SectionKind.INDICATORS else section.rows
-        html = public_html(STORY_QUOTE.sub("", str(section.html)))
+        html = STORY_QUOTE.sub("", str(section.html))
+        if BY_VILLAGE in html:
+            continue  # a split by community names villages: finer than the public may read
+        html = public_html(html)
         sections.append(PublicSection(section.kind, section.heading, html, rows))
     return sections
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tonle.public.services import post_from_report
 from tonle.reports.services import report_issue
+from tonle.reports.tests.factories import SectionFactory
 
 FIGURE = re.compile(r'data-figure="([^"]+)">([^<]*)<')
 
@@ -87,3 +88,12 @@ def test_an_issued_report_is_published_as_a_post_with_its_figures_as_issued(worl
     client.cookies.load({"django_language": "km"})
     khmer = client.get(reverse("public-post", args=[post.slug])).content.decode()
     assert "យើងបានចូលរួមជាមួយស្ត្រី" in khmer
+
+
+def test_a_published_report_leaves_out_a_split_by_village(world, client, issued):
+    SectionFactory(template=issued.template, heading_en="By village", heading_km="តាមភូមិ",
+                   body_en="{{ engaged by community }}", body_km="{{ engaged by community }}")  # fmt: skip
+    post = post_from_report(by=world.manager, issued=report_issue(by=world.manager,
+                                                                  template=issued.template))  # fmt: skip
+    page = client.get(reverse("public-post", args=[post.slug])).content.decode()
+    assert "We engaged" in page and world.village_a.name not in page
