@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils postgresql-client
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-report bench-duplicates bench-load clean
+        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-report bench-duplicates bench-load bench-public clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -119,6 +119,10 @@ bench-duplicates:
 ## 50 field officers and 5 managers on gunicorn, 2 minutes on each database (its own data)
 bench-load: setup postgres
 	$(BIN)/python bench/load.py
+
+## 200 readers of the public site on gunicorn, cached against uncached, on each database
+bench-public: setup postgres
+	$(BIN)/python bench/public_load.py
 
 clean:
 	rm -rf var/static var/*.sqlite3*

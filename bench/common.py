@@ -11,9 +11,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import http.client
 import json
+import math
 import os
 import random
+import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -766,3 +770,86 @@ def explain_queries(
             for line in plan:
                 print("  " + " | ".join(str(part) for part in line))
     sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------------------------
+# A server on loopback for the load tests (load.py, public_load.py): a fresh database, gunicorn
+# in a session of its own, its health, and the percentiles of what the clients saw.
+
+
+def fresh_database(db: str, var: Path) -> None:
+    var.mkdir(parents=True, exist_ok=True)
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (var / f"tonle.sqlite3{suffix}").unlink(missing_ok=True)
+    else:
+        pg_ensure_database(os.environ["DATABASE_URL"], drop=True)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tonle.settings")
+    import django
+
+    django.setup()
+
+
+def pg_drop(url: str) -> None:
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def process_start(
+    command: list[str], env: dict[str, str], logfile: Path
+) -> subprocess.Popen[bytes]:
+    out = logfile.open("wb")
+    # A session of its own, so stopping it stops its children (gunicorn's and the worker's).
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
+
+
+def process_stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    """gunicorn serving Tonle on 127.0.0.1:port, as `make run` does."""
+    return [str(ROOT / ".venv" / "bin" / "gunicorn"), "tonle.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+            "--timeout", "120",
+            # Not the default socket in the home folder, which other servers share.
+            "--no-control-socket"]  # fmt: skip
+
+
+def server_wait_healthy(port: int) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/accounts/login/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer within 90 s (see its log in the var folder)")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]

@@ -28,8 +28,6 @@ import os
 import random
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -41,7 +39,22 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from common import CHILD_ENV, OUT_DIR, PG_SERVER, RESULT_ENV, ROOT, log, pg_ensure_database
+from common import (
+    CHILD_ENV,
+    OUT_DIR,
+    PG_SERVER,
+    RESULT_ENV,
+    ROOT,
+    free_port,
+    fresh_database,
+    gunicorn_command,
+    log,
+    percentile,
+    pg_drop,
+    process_start,
+    process_stop,
+    server_wait_healthy,
+)
 
 PG_DATABASE = "tonle_load"
 PASSWORD = "tonle-load"
@@ -152,7 +165,7 @@ def _print_result(result: dict[str, Any]) -> None:
 def _child(args: argparse.Namespace, db: str) -> int:
     var = Path(os.environ["TONLE_VAR_DIR"])
     started = time.perf_counter()
-    _fresh_database(db, var)
+    fresh_database(db, var)
     setup = _prepare(args)
     log(f"database ready in {time.perf_counter() - started:.0f} s")
     env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(50), "LOG_LEVEL": "WARNING"}
@@ -160,23 +173,19 @@ def _child(args: argparse.Namespace, db: str) -> int:
         env.pop(name, None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    env=env, cwd=ROOT, check=True)  # fmt: skip
-    port = _free_port()
+    port = free_port()
     server_log, worker_log = var / "gunicorn.log", var / "worker.log"
     processes = [
-        _start([str(ROOT / ".venv" / "bin" / "gunicorn"), "tonle.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                "--threads", str(args.threads), "--timeout", "120",
-                # Not the default socket in the home folder, which other servers share.
-                "--no-control-socket"], env, server_log),
-        _start([sys.executable, "manage.py", "run_worker", "--interval", "1"], env, worker_log),
+        process_start(gunicorn_command(port, args.workers, args.threads), env, server_log),
+        process_start([sys.executable, "manage.py", "run_worker", "--interval", "1"], env, worker_log),
     ]  # fmt: skip
     try:
-        _wait_healthy(port)
+        server_wait_healthy(port)
         log(f"gunicorn on 127.0.0.1:{port}; {args.seconds:.0f} s of load")
         load = _run_load(args, port, setup)
     finally:
         for process in processes:
-            _stop(process)
+            process_stop(process)
     counts = _count(setup, load)
     result = _result(args, db, load, counts, server_log, worker_log)
     Path(os.environ[RESULT_ENV]).write_text(json.dumps(result, ensure_ascii=False, indent=1))
@@ -184,22 +193,8 @@ def _child(args: argparse.Namespace, db: str) -> int:
         from django.db import connection
 
         connection.close()
-        _pg_drop(os.environ["DATABASE_URL"])
+        pg_drop(os.environ["DATABASE_URL"])
     return 0 if result["passed"] else 1
-
-
-def _fresh_database(db: str, var: Path) -> None:
-    var.mkdir(parents=True, exist_ok=True)
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            (var / f"tonle.sqlite3{suffix}").unlink(missing_ok=True)
-    else:
-        pg_ensure_database(os.environ["DATABASE_URL"], drop=True)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tonle.settings")
-    import django
-
-    django.setup()
 
 
 @dataclass(frozen=True)
@@ -267,52 +262,6 @@ def _prepare(args: argparse.Namespace) -> Setup:
         cursor.execute("ANALYZE")
     connection.close()  # the server has the database to itself
     return setup
-
-
-def _pg_drop(url: str) -> None:
-    import psycopg
-
-    server, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(command: list[str], env: dict[str, str], logfile: Path) -> subprocess.Popen[bytes]:
-    out = logfile.open("wb")
-    # A session of its own, so stopping it stops its children (gunicorn's and the worker's).
-    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)  # fmt: skip
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def _wait_healthy(port: int) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/accounts/login/")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("gunicorn did not answer within 90 s (see its log in the var folder)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -588,13 +537,6 @@ def _count(setup: Setup, load: Record) -> dict[str, dict[str, int]]:
     }
 
 
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
 def _server_errors(*logs: Path) -> list[str]:
     """The first lines of each traceback and error the server and worker wrote."""
     found = []
@@ -620,15 +562,15 @@ def _result(args: argparse.Namespace, db: str, load: Record, counts: dict[str, d
         kinds[kind] = {
             "count": len(times),
             "rps": load.in_window.get(kind, 0) / seconds,
-            "p50": _percentile(times, 0.50),
-            "p95": _percentile(times, 0.95),
-            "p99": _percentile(times, 0.99),
+            "p50": percentile(times, 0.50),
+            "p95": percentile(times, 0.95),
+            "p99": percentile(times, 0.99),
             "max": max(times, default=0.0),
             "errors": load.errors.get(kind, 0),
             "target": TARGETS.get(kind),
             # The same without the requests that ended while the PDF was being made (the
             # worker takes a core for it): how much of the tail is the PDF's.
-            "p95_without_pdf": _percentile(
+            "p95_without_pdf": percentile(
                 [ms for at, ms in load.ended.get(kind, []) if not pdf_from <= at <= pdf_until],
                 0.95,
             ),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 
 from tonle.accounts.models import Role, User
@@ -82,3 +83,9 @@ def _english_after_each_test():
     """A request in Khmer leaves Khmer active in the thread; the next test starts in English."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _public_pages_cache_empty():
+    """Each test's public pages are built from its own records, never from another test's."""
+    caches["public"].clear()

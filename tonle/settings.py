@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tonle.outcomes",
     "tonle.results",
     "tonle.reports",
+    "tonle.public",
     "tonle.demo",
 ]
 
@@ -254,10 +255,47 @@ CACHES = {
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # The public site's pages, shared by every gunicorn worker (a file each, or Redis), so a
+    # visitor's page is read from here and never from the records' tables (tonle.lib.sitecache).
+    "public": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "public",
+            "TIMEOUT": None,
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache" / "public",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Off only for the baseline of bench/public_load.py: every public page built from the records.
+if not env_bool("TONLE_PUBLIC_CACHE", default=True):
+    CACHES["public"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
+# Email: the console by default (printed where the server runs); SMTP when EMAIL_HOST is set.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tonle <tonle@localhost>")
+# The site's address as readers reach it, for the links in emails sent by the worker.
+TONLE_SITE_URL = os.environ.get("TONLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
+# The public site's cache in memory, emptied before each test (tonle/conftest.py).
+CACHES = {**CACHES, "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # noqa: F405
+                                "LOCATION": "public", "TIMEOUT": None}}  # fmt: skip

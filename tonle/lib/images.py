@@ -19,10 +19,11 @@ from tonle.lib.uploads import upload_limit_text
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
-def image_clean(*, upload: UploadedFile) -> ContentFile:
+def image_clean(*, upload: UploadedFile, longest_side: int | None = None) -> ContentFile:
     """The photo re-encoded from its pixels alone: turned upright as its EXIF said, and nothing
     else of its metadata kept (no GPS position, no camera, no date). Raises ValidationError for
     a file that is not a picture, or whose pixels would not fit in memory (a decompression bomb).
+    With `longest_side`, a larger picture is scaled down to it (a phone on 3G reads the site).
     """
     if upload.size is not None and upload.size > settings.TONLE_MAX_UPLOAD_BYTES:
         raise ValidationError(upload_limit_text())
@@ -45,6 +46,8 @@ def image_clean(*, upload: UploadedFile) -> ContentFile:
             with Image.open(upload) as image:
                 kind = image.format
                 upright = ImageOps.exif_transpose(image)
+                if longest_side:
+                    upright.thumbnail((longest_side, longest_side))
                 if kind == "JPEG" and upright.mode not in ("RGB", "L"):
                     upright = upright.convert("RGB")
                 # Some encoders copy metadata from `info` (EXIF, XMP, text chunks): keep only

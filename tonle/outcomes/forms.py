@@ -43,6 +43,8 @@ class StoryForm(_ProjectForm):
             "written_on",
             "photo",
             "consent_to_publish",
+            "consent_to_name",
+            "consent_to_photo",
         ]
         widgets = {
             "written_on": DATE_INPUT,

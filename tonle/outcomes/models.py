@@ -95,6 +95,13 @@ class Story(models.Model):
     )  # fmt: skip
     photo = models.ImageField(_("photo"), upload_to="stories/%Y/", blank=True)
     consent_to_publish = models.BooleanField(_("she consents to its publication"), default=False)
+    # What her consent covers beyond the story itself: each is asked and ticked on its own.
+    consent_to_name = models.BooleanField(
+        _("she agrees to be named in full where it is published"), default=False
+    )
+    consent_to_photo = models.BooleanField(
+        _("she agrees to her photo being published with it"), default=False
+    )
     written_on = models.DateField(_("written on"))
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tonle.accounts.models import User
 from tonle.lib.images import image_clean
 from tonle.lib.models import recorded_by
+from tonle.lib.sitecache import public_pages_changed
 from tonle.outcomes.models import Assessment, Milestone, MilestoneKind, Story
 from tonle.people.models import Participant
 from tonle.programs.models import Project
@@ -59,6 +60,8 @@ def story_write(
     language: str,
     written_on: dt.date,
     consent_to_publish: bool = False,
+    consent_to_name: bool = False,
+    consent_to_photo: bool = False,
     photo: UploadedFile | None = None,
     title_km: str = "",
     text_km: str = "",
@@ -79,6 +82,7 @@ def story_write(
         "participant": participant, "project": project, "title": title.strip(), "text": text.strip(),
         "language": language, "title_km": title_km.strip(), "text_km": text_km.strip(),
         "written_on": written_on, "consent_to_publish": consent_to_publish,
+        "consent_to_name": consent_to_name, "consent_to_photo": consent_to_photo,
     }  # fmt: skip
     if story is None:
         story = Story(written_by=by)
@@ -89,6 +93,8 @@ def story_write(
     recorded_by(story, user=by)
     with transaction.atomic():
         story.save()
+        # Her consent may have changed: the public site reads it again at once.
+        public_pages_changed()
     return story
 
 

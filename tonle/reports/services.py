@@ -26,6 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tonle.accounts.models import User
 from tonle.lib.models import recorded_by
+from tonle.lib.sitecache import public_pages_changed
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
 from tonle.lib.suppression import protected_table, safe_pair, too_small
 from tonle.people.models import Participant
@@ -411,6 +412,7 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
         )  # fmt: skip
         issued.snapshot = {"languages": _linked(languages, links, issued.pk), "figures": frozen}
         issued.save(update_fields=["snapshot"])
+        public_pages_changed()  # the impact pages show the latest issued figures
     return issued
 
 

@@ -137,7 +137,10 @@ def test_a_session_idle_for_a_working_day_is_logged_out():
     assert Session.objects.get().expire_date <= timezone.now() + dt.timedelta(hours=8)
 
     Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
-    response = client.get(reverse("home"))
+    # The start page is the public site's for whoever is not logged in; a staff page asks her
+    # to log in again.
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+    response = client.get(reverse("people-list"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts-login"))

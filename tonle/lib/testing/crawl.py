@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 from PIL import Image
 
 from tonle.accounts.models import Role
@@ -40,6 +41,15 @@ from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.sheets import UPLOAD_KIND, attendance_sheet_upload
 from tonle.programs.tests.factories import ActivityFactory
+from tonle.public.models import Category, Newsletter, Post, PostStatus
+from tonle.public.services import (
+    comment_form_stamp,
+    comment_receive,
+    post_from_report,
+    post_from_story,
+    post_save,
+    tags_from_text,
+)
 from tonle.referrals.models import ServiceKind
 from tonle.referrals.services import referral_make, referral_move
 from tonle.referrals.tests.factories import ServiceProviderFactory
@@ -190,6 +200,20 @@ def crawl_world_build(*, world: Any) -> Crawl:
         if kind != SectionKind.TEXT:
             SectionFactory(template=template, order=order, kind=kind, indicator=engaged.code)
     issued = report_issue(by=w.manager, template=template)
+    # The public site: a post of each kind (news, her story, the issued report), a comment
+    # waiting for moderation, a newsletter.
+    category = Category.objects.create(slug="news", name_en="News")
+    post = post_save(by=w.manager, post=Post(title_en="News", body_en="Text.", category=category,
+                                             status=PostStatus.PUBLISHED),
+                     tags=tags_from_text("leadership"))  # fmt: skip
+    public_posts = [post, post_from_story(by=w.manager, story=stories[1]),
+                    post_from_report(by=w.manager, issued=issued)]  # fmt: skip
+    comment = comment_receive(
+        post=post, name="Reader", email="reader@example.org", text="Well done.",
+        address="192.0.2.1", stamp=comment_form_stamp(now=timezone.now() - dt.timedelta(minutes=1)),
+    )  # fmt: skip
+    newsletter = Newsletter.objects.create(subject_en="Letter", body_en="Text.",
+                                           created_by=w.manager)  # fmt: skip
     jobs = [
         RenderJob.objects.create(template=template, language="en", requested_by=users[persona])
         for persona in ("manager", "donor")
@@ -258,6 +282,15 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "first_id": [w.woman_a.pk, w.mentee.pk, MISSING],
         "second_id": [case_woman.pk, w.woman_b.pk],
         "merge_id": [merge.pk, MISSING],
+        "post_slug": [p.slug for p in public_posts] + ["no-such-post"],
+        "category": [category.slug, "no-such-category"],
+        "tag": ["leadership", "no-such-tag"],
+        "token": ["not-a-token"],
+        "post_id": [post.pk, MISSING],
+        "comment_id": [comment.pk, MISSING],
+        "action": ["approve"],
+        "newsletter_id": [newsletter.pk, MISSING],
+        "issued_id": [issued.pk, MISSING],
     }
     by_name = {
         "reports-job": {"pk": [j.pk for j in jobs] + [MISSING]},
