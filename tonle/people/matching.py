@@ -505,6 +505,26 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Likeness:
+    """How likely two registrations are one woman, and the reasons, as a page shows them."""
+
+    probability: float
+    reasons: list[Reason]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.probability)
+
+    @property
+    def agreeing(self) -> list[Reason]:
+        return [reason for reason in self.reasons if reason.weight > 0]
+
+    @property
+    def disagreeing(self) -> list[Reason]:
+        return [reason for reason in self.reasons if reason.weight <= 0]
+
+
+@dataclass(frozen=True)
 class Score:
     weight: float
     probability: float

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
 from tonle.geo.models import Village
 from tonle.lib.text import from_khmer_digits, has_khmer, khmer_key, latin_key, phone_key
-from tonle.people.matching import Parameters, default_model
+from tonle.people.matching import Likeness, Parameters, Reason, default_model
 from tonle.people.merging import merge_steps
 from tonle.people.models import (
     DuplicateAnswer,
@@ -173,7 +173,8 @@ def duplicate_pairs_visible_to(*, user: User) -> QuerySet[DuplicatePair]:
     latest = duplicate_run_latest()
     if latest is None:
         return DuplicatePair.objects.none()
-    visible = participants_visible_to(user=user).values("pk")
+    # Those who may merge them: a Smart Woman or a donor reviews no pair.
+    visible = participants_mergeable_by(user=user).values("pk")
     decided_different = DuplicateDecision.objects.filter(
         first=OuterRef("first"), second=OuterRef("second"), decision=DuplicateAnswer.DIFFERENT
     )
@@ -182,6 +183,24 @@ def duplicate_pairs_visible_to(*, user: User) -> QuerySet[DuplicatePair]:
         .exclude(Exists(decided_different))
         .select_related("first__village", "second__village")
     )
+
+
+@dataclass(frozen=True)
+class PairToReview(Likeness):
+    """A pair of the review queue, with its score and reasons in words."""
+
+    pair: DuplicatePair
+
+
+def pairs_to_review(*, pairs: Iterable[DuplicatePair]) -> list[PairToReview]:
+    return [
+        PairToReview(
+            probability=pair.match_probability,
+            reasons=[Reason.from_json(reason) for reason in pair.reasons],
+            pair=pair,
+        )
+        for pair in pairs
+    ]
 
 
 def duplicate_run_get_for_user(*, user: User, run_id: int) -> DuplicateRun:

@@ -19,7 +19,7 @@ from tonle.accounts.models import User
 from tonle.geo.models import Village
 from tonle.lib.models import recorded_by
 from tonle.lib.text import phone_key
-from tonle.people.matching import Reason, Record, pair_score, person_record
+from tonle.people.matching import Likeness, Record, pair_score, person_record
 from tonle.people.merging import merge_steps
 from tonle.people.models import (
     DuplicateDecision,
@@ -173,24 +173,10 @@ def participant_save(*, by: User | None, participant: Participant) -> Participan
 
 
 @dataclass(frozen=True)
-class LikelyDuplicate:
+class LikelyDuplicate(Likeness):
     """A woman already registered who may be the one being entered, and why."""
 
     person: Participant
-    probability: float
-    reasons: list[Reason]
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.probability)
-
-    @property
-    def agreeing(self) -> list[Reason]:
-        return [reason for reason in self.reasons if reason.weight > 0]
-
-    @property
-    def disagreeing(self) -> list[Reason]:
-        return [reason for reason in self.reasons if reason.weight <= 0]
 
 
 def participant_likely_duplicates(
@@ -245,7 +231,9 @@ def participant_likely_duplicates(
     for person in Participant.objects.filter(pk__in=ids).select_related("village__commune"):
         score = pair_score(entered, _record_of(person), parameters)
         if score.probability >= ENTRY_THRESHOLD:
-            found.append(LikelyDuplicate(person, score.probability, score.reasons))
+            found.append(
+                LikelyDuplicate(probability=score.probability, reasons=score.reasons, person=person)
+            )
     found.sort(key=lambda match: (-match.probability, match.person.pk))
     return found[:LIKELY_DUPLICATES_SHOWN]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.people_create, name="people-create"),
     path("<int:participant_id>/", views.people_detail, name="people-detail"),
     path("<int:participant_id>/edit/", views.people_edit, name="people-edit"),
+    path("duplicates/", views.duplicate_queue, name="people-duplicates"),
     path("duplicates/searches/", views.duplicate_runs, name="people-duplicate-runs"),
     path("duplicates/searches/<int:run_id>/", views.duplicate_run, name="people-duplicate-run"),
     path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +23,13 @@ from tonle.people.history import participant_changes
 from tonle.people.models import DuplicateAnswer, DuplicateDecision, DuplicateRun
 from tonle.people.selectors import (
     duplicate_pair_get_for_user,
+    duplicate_pairs_visible_to,
     duplicate_run_get_for_user,
+    duplicate_run_latest,
     merge_get_for_user,
     merges_visible_to,
     pair_record_counts,
+    pairs_to_review,
     participant_get_for_user,
     participant_merges_standing,
     participant_search,
@@ -132,6 +135,21 @@ def duplicate_runs(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@login_required
+def duplicate_queue(request: HttpRequest) -> HttpResponse:
+    """The likely duplicates of the latest search, most likely first, each linking to the two
+    records side by side; pairs decided different or merged since are gone from it."""
+    if not request.user.may_edit_records:
+        raise PermissionDenied
+    pairs = page_of(request, duplicate_pairs_visible_to(user=request.user))
+    return render(
+        request,
+        "people/duplicate_queue.html",
+        {"pairs": pairs, "reviews": pairs_to_review(pairs=pairs), "run": duplicate_run_latest()},
+    )
+
+
+@require_GET
 @manager_required
 def duplicate_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """One search and its progress bar; htmx asks again every second until it is over."""
@@ -161,7 +179,7 @@ def duplicate_pair(request: HttpRequest, first_id: int, second_id: int) -> HttpR
         if decision != DuplicateAnswer.SAME:
             messages.success(request, _("Your decision is recorded: %(decision)s.")
                              % {"decision": DuplicateAnswer(decision).label})  # fmt: skip
-            return redirect("people-duplicate-pair", first_id=first.pk, second_id=second.pk)
+            return redirect("people-duplicates")  # the next pair to review
         survivor, merged = form.survivor_and_merged()
         try:
             merge = participants_merge(

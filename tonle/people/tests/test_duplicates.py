@@ -214,3 +214,39 @@ def test_a_registry_too_small_for_any_pair_finishes_with_none(world):
 
 def test_linked_pairs_make_one_cluster():
     assert clusters([(5, 9), (9, 12), (3, 4)]) == {5: 5, 9: 5, 12: 5, 3: 3, 4: 3}
+
+
+def test_the_review_queue_ranks_pairs_and_drops_those_decided_or_merged(client, world):
+    from tonle.people.services import participants_merge
+
+    twice = [ParticipantFactory(village=world.village_a, name_latin="Chan Sophea", name_km="",
+                                birth_year=1985, phone="012777888") for _ in range(2)]  # fmt: skip
+    apart = [ParticipantFactory(village=world.village_a, name_latin="Keo Dara", name_km="",
+                                birth_year=1977) for _ in range(2)]  # fmt: skip
+    also = [ParticipantFactory(village=world.village_a, name_latin="Im Kunthea", name_km="",
+                               birth_year=1983) for _ in range(2)]  # fmt: skip
+    _run(world.manager)
+    client.force_login(world.officer_a)
+    page = client.get(reverse("people-duplicates")).content.decode()
+    shown = [_ordered(*twice), _ordered(*apart), _ordered(*also)]
+    at = [page.index(_marker(pair)) for pair in shown]
+    assert at[0] < min(at[1:])  # same name, year and phone: the most likely first
+    assert "likely the same woman" in page and "Alike:" in page
+    assert reverse("people-duplicate-pair", args=shown[0]) in page
+
+    duplicate_decision_record(by=world.officer_a, first=apart[0], second=apart[1],
+                              decision=DuplicateAnswer.DIFFERENT)  # fmt: skip
+    participants_merge(by=world.manager, survivor=also[0], merged=also[1], values={})
+    page = client.get(reverse("people-duplicates")).content.decode()
+    assert _marker(shown[0]) in page
+    assert _marker(shown[1]) not in page and _marker(shown[2]) not in page
+
+
+def _marker(pair: tuple[int, int]) -> str:
+    return f'data-pair="{pair[0]}-{pair[1]}"'
+
+
+def test_the_review_queue_is_for_those_who_keep_the_registry(client, world):
+    for user, status in [(world.mentor, 403), (world.donor, 403), (world.manager, 200)]:
+        client.force_login(user)
+        assert client.get(reverse("people-duplicates")).status_code == status
