@@ -1,10 +1,14 @@
-"""The whole-site tests' world: every kind of record, each id above 12,000."""
+"""The whole-site tests' world: every kind of record, each id above 12,000; and the reports'
+indicator and closing report, for the tests of every export."""
 
 from __future__ import annotations
 
 import pytest
 
 from tonle.lib.testing.crawl import Crawl, crawl_world_build, record_ids_start_at
+from tonle.reports.tests.conftest import engaged, report
+
+__all__ = ["crawl", "engaged", "report"]
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from tonle.lib.spreadsheets import FORMULA_STARTS, Sheet, csv_write, xlsx_workbo
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.tests.factories import ActivityFactory
+from tonle.public.services import subscriber_sign_up
 from tonle.referrals.tests.factories import ServiceProviderFactory
 from tonle.reports.services import report_issue
 from tonle.results.services import indicator_save
@@ -36,7 +37,10 @@ EXPORTS = [
     *[("reports-issued-tables", {"format": "csv", "table": n}) for n in range(3)],
     ("transport-statement", {"format": "xlsx"}),
     ("accounts-access-log", {"format": "xlsx"}),
+    ("public-subscribers", {}),
 ]
+# Exports for administrators only; managers make the others.
+ADMINISTRATORS_ONLY = {"accounts-access-log", "public-subscribers"}
 SPREADSHEET_HELPERS = ("csv_response", "xlsx_response", "xlsx_download", "xlsx_workbook")
 
 
@@ -63,8 +67,12 @@ def hostile(world, report):
     # A refused address is typed by whoever asked for it, and the log keeps it as it came.
     access_log(user=world.donor, action=AccessAction.REFUSED, record_type="page",
                record_id="=1+1", path='/people/?q==HYPERLINK("http://x","y")')  # fmt: skip
+    # A reader signing up for the newsletter agrees to the words of the day: kept as they came.
+    subscriber_sign_up(email="reader@example.org", language="en", address="127.0.0.1",
+                       consent_text='=HYPERLINK("http://x","y")', site_url="http://testserver")  # fmt: skip
     return {
         "accounts-access-log": [],
+        "public-subscribers": [],
         "results-framework": [world.project_a.slug],
         "reports-tables": [world.project_a.slug, report.slug],
         "reports-issued-tables": [issued.pk],
@@ -93,7 +101,7 @@ def _runs_as_formula(cell) -> bool:
 def test_no_export_hands_a_spreadsheet_a_formula(client, world, hostile):
     texts = []
     for name, query in EXPORTS:
-        client.force_login(world.admin if name == "accounts-access-log" else world.manager)
+        client.force_login(world.admin if name in ADMINISTRATORS_ONLY else world.manager)
         response = client.get(reverse(name, args=hostile[name]), query)
         assert response.status_code == 200, (name, query)
         cells = _cells(response)
@@ -149,5 +157,5 @@ def test_every_view_module_that_makes_spreadsheets_has_its_urls_in_the_export_li
 def _path(name: str) -> str:
     args = {"results-framework": ["p"], "reports-tables": ["p", "r"],
             "reports-issued-tables": [1], "transport-statement": [1, "2023-03"],
-            "accounts-access-log": []}  # fmt: skip
+            "accounts-access-log": [], "public-subscribers": []}  # fmt: skip
     return reverse(name, args=args[name])
