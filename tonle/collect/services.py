@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -15,17 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
-from tonle.collect.instances import Instance, moment_of
+from tonle.collect.applying import Answers, ApplyError
+from tonle.collect.instances import Instance, instance_root, moment_of
 from tonle.collect.models import (
+    AppliedRecord,
     Attachment,
     Form,
+    FormMapping,
     IncomingRow,
     PhoneCredential,
     RowStatus,
     Submission,
     Upload,
 )
-from tonle.collect.registry import media_provider
+from tonle.collect.registry import applier_of, appliers, media_provider
+from tonle.collect.selectors import submission_chain_newest
 from tonle.collect.sheets import Sheet
 from tonle.collect.xlsform import Problem, XLSFormError, xlsform_convert
 
@@ -248,6 +254,8 @@ def _submission_create(
             )
             if root_id != submission.instance_id:
                 Submission.objects.filter(root_id=submission.instance_id).update(root_id=root_id)
+            if complete:
+                transaction.on_commit(lambda: submissions_enqueue(root_ids=[root_id]))
     except BaseException:
         for file in files:
             default_storage.delete(file["file"])
@@ -268,6 +276,7 @@ def _attachments_add(*, submission: Submission, parts: list[Part], complete: boo
             if complete and not submission.complete:
                 submission.complete = True
                 submission.save(update_fields=["complete"])
+                transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
     except BaseException:
         for file in files:
             default_storage.delete(file["file"])
@@ -343,4 +352,145 @@ def submission_correct(*, submission: Submission, corrections: dict[str, str]) -
     submission.corrections = corrections
     submission.status = RowStatus.PENDING
     submission.save(update_fields=["corrections", "status"])
+    transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
     return submission
+
+
+def mapping_save(
+    *, by: User, form: Form, kinds: dict[str, dict[str, dict[str, str]]]
+) -> FormMapping:
+    """A new version of the form's mapping; every submission of the form is applied again
+    with it, in the background (each undone first, so nothing is applied twice)."""
+    unknown = sorted(kind for kind in kinds if applier_of(kind) is None)
+    if unknown:
+        raise ValueError(f"no applier for {', '.join(unknown)}")
+    with transaction.atomic():
+        last = form.mappings.order_by("-number").values_list("number", flat=True).first() or 0
+        mapping = FormMapping.objects.create(form=form, number=last + 1, kinds=kinds, made_by=by)
+        roots = form.submissions.values_list("root_id", flat=True).distinct()
+        transaction.on_commit(lambda: submissions_enqueue(root_ids=list(roots)))
+    return mapping
+
+
+def mapping_current(*, form: Form) -> FormMapping | None:
+    """The newest mapping of this form version, else the newest of its earlier versions (a new
+    version of a form keeps the mapping of the last one until it is mapped again)."""
+    return (
+        FormMapping.objects.filter(
+            form__form_id=form.form_id, form__uploaded_at__lte=form.uploaded_at
+        )
+        .order_by("-form__uploaded_at", "-form_id", "-number")
+        .first()
+    )
+
+
+def submissions_enqueue(*, root_ids: list[str]) -> None:
+    """Apply these chains in the background, one task each."""
+    from tonle.collect.tasks import apply_chain
+
+    for root_id in dict.fromkeys(root_ids):
+        apply_chain.enqueue(root_id)
+
+
+def submission_unapply(*, by: User | None, submission: Submission) -> int:
+    """Undo what every version of this submission's chain applied, newest record first,
+    through the appliers that made them; each version waits to be applied again. Returns the
+    number of records undone."""
+    undone = 0
+    with transaction.atomic():
+        chain = Submission.objects.filter(root_id=submission.root_id)
+        made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
+        for applied in made.select_for_update():
+            applier = applier_of(applied.kind)
+            record = (
+                apps.get_model(applied.app_label, applied.model)
+                .objects.filter(pk=applied.object_id)
+                .first()
+            )
+            if applier is not None and record is not None:
+                applier.unapply(by, record)
+                undone += 1
+            applied.delete()
+        chain.exclude(status=RowStatus.PENDING).update(
+            status=RowStatus.PENDING, result="", applied_at=None
+        )
+    return undone
+
+
+def submission_apply(*, submission: Submission) -> Submission | None:
+    """Apply the newest version of the submission's chain with its form's mapping, after
+    undoing whatever the chain applied before: so a chain is applied once, with its newest
+    version, whatever order its versions arrived in and however often this runs.
+
+    Returns the version applied (or failed), or None when there is nothing to apply yet (no
+    mapping, or attachments still coming).
+    """
+    newest = submission_chain_newest(root_id=submission.root_id)
+    if newest is None or not newest.complete:
+        return None
+    newest = Submission.objects.select_related("form", "submitted_by").get(pk=newest.pk)
+    mapping = mapping_current(form=newest.form)
+    if mapping is None or not mapping.kinds:
+        return None
+    user = newest.submitted_by
+    errors: dict[str, str] = {}
+    try:
+        with transaction.atomic():
+            submission_unapply(by=user, submission=newest)
+            root = instance_root(bytes(newest.xml))
+            shared: dict[str, Any] = {}
+            made: list[tuple[str, Any]] = []
+            for applier in appliers():
+                plan = mapping.kinds.get(applier.kind)
+                if plan is None:
+                    continue
+                answers = Answers(
+                    submission=newest,
+                    user=user,
+                    element=root,
+                    path="/" + _local_name(root.tag),
+                    fields=plan.get("fields", {}),
+                    constants=plan.get("constants", {}),
+                    corrections=newest.corrections,
+                    shared=shared,
+                    errors=errors,
+                )
+                made += [(applier.kind, record) for record in applier.apply(answers)]
+                answers.check()
+            AppliedRecord.objects.bulk_create([
+                AppliedRecord(
+                    submission=newest, kind=kind, app_label=record._meta.app_label,
+                    model=record._meta.model_name, object_id=record.pk,
+                )
+                for kind, record in made
+            ])  # fmt: skip
+            newest.mapping = mapping
+            newest.save(update_fields=["mapping"])
+            submission_mark_applied(
+                submission=newest,
+                result=", ".join(f"{record._meta.verbose_name} {record.pk}" for _k, record in made),
+            )
+            Submission.objects.filter(root_id=newest.root_id).exclude(pk=newest.pk).update(
+                status=RowStatus.REPLACED, errors={}, result=""
+            )
+    except ApplyError as failed:
+        newest.mapping = mapping
+        newest.save(update_fields=["mapping"])
+        submission_mark_failed(submission=newest, errors=failed.errors)
+    except ValidationError as invalid:
+        newest.mapping = mapping
+        newest.save(update_fields=["mapping"])
+        submission_mark_failed(submission=newest, errors=_errors_of(invalid))
+    return newest
+
+
+def _local_name(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _errors_of(invalid: ValidationError) -> dict[str, str]:
+    """A service's refusal, by the record's field when it names one."""
+    if hasattr(invalid, "error_dict"):
+        return {field: " ".join(str(m) for m in messages) for field, messages in
+                invalid.message_dict.items()}  # fmt: skip
+    return {"": " ".join(invalid.messages)}

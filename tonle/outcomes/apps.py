@@ -10,7 +10,10 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self) -> None:
+        from tonle.collect.registry import applier_register
+        from tonle.outcomes.appliers import MILESTONE
         from tonle.outcomes.selectors import outcome_timeline
         from tonle.people.timeline import register_timeline_source
 
         register_timeline_source(outcome_timeline)
+        applier_register(MILESTONE)

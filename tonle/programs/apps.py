@@ -10,9 +10,11 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
-        from tonle.collect.registry import project_source_register
+        from tonle.collect.registry import applier_register, project_source_register
         from tonle.people.timeline import register_timeline_source
+        from tonle.programs.appliers import ATTENDANCE
         from tonle.programs.selectors import attendance_timeline, projects_of_user
 
         register_timeline_source(attendance_timeline)
         project_source_register(projects_of_user)
+        applier_register(ATTENDANCE)

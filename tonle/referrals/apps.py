@@ -11,8 +11,11 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from tonle.cases.supervision import supervision_source_register
+        from tonle.collect.registry import applier_register
         from tonle.people.timeline import register_timeline_source
+        from tonle.referrals.appliers import REFERRAL
         from tonle.referrals.selectors import overdue_supervision_section, referral_timeline
 
         register_timeline_source(referral_timeline)
+        applier_register(REFERRAL)
         supervision_source_register(overdue_supervision_section)
