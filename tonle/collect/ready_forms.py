@@ -51,12 +51,12 @@ FORMS: dict[str, dict[str, Any]] = {
         "mapping": {
             "programs.attendance": {
                 "fields": {
-                    "activity": "/ccdo_attendance/activity",
-                    "women": "/ccdo_attendance/women",
-                    "woman": "/ccdo_attendance/women/woman",
-                    "name_km": "/ccdo_attendance/women/new/name_km",
-                    "name_latin": "/ccdo_attendance/women/new/name_latin",
-                    "birth_year": "/ccdo_attendance/women/new/birth_year",
+                    "activity": "/data/activity",
+                    "women": "/data/women",
+                    "woman": "/data/women/woman",
+                    "name_km": "/data/women/new/name_km",
+                    "name_latin": "/data/women/new/name_latin",
+                    "birth_year": "/data/women/new/birth_year",
                 },
                 "constants": {},
             }
@@ -80,12 +80,12 @@ FORMS: dict[str, dict[str, Any]] = {
         "mapping": {
             "people.woman": {
                 "fields": {
-                    "name_km": "/ccdo_registration/name_km",
-                    "name_latin": "/ccdo_registration/name_latin",
-                    "birth_year": "/ccdo_registration/birth_year",
-                    "village": "/ccdo_registration/village",
-                    "phone": "/ccdo_registration/phone",
-                    "consent_given": "/ccdo_registration/consent",
+                    "name_km": "/data/name_km",
+                    "name_latin": "/data/name_latin",
+                    "birth_year": "/data/birth_year",
+                    "village": "/data/village",
+                    "phone": "/data/phone",
+                    "consent_given": "/data/consent",
                 },
                 "constants": {},
             }
@@ -116,14 +116,14 @@ FORMS: dict[str, dict[str, Any]] = {
             ],
         ],
         "mapping": {
-            "people.woman": {"fields": {"woman": "/ccdo_referral/woman"}, "constants": {}},
+            "people.woman": {"fields": {"woman": "/data/woman"}, "constants": {}},
             "referrals.referral": {
                 "fields": {
-                    "provider": "/ccdo_referral/provider",
-                    "service": "/ccdo_referral/service",
-                    "reason": "/ccdo_referral/reason",
-                    "sent_on": "/ccdo_referral/sent_on",
-                    "consent_given": "/ccdo_referral/consent",
+                    "provider": "/data/provider",
+                    "service": "/data/service",
+                    "reason": "/data/reason",
+                    "sent_on": "/data/sent_on",
+                    "consent_given": "/data/consent",
                 },
                 "constants": {},
             },
@@ -138,12 +138,12 @@ FORMS: dict[str, dict[str, Any]] = {
             ["text", "evidence", "How we know", "យើងដឹងដោយរបៀបណា", "yes", ""],
         ],
         "mapping": {
-            "people.woman": {"fields": {"woman": "/ccdo_milestone/woman"}, "constants": {}},
+            "people.woman": {"fields": {"woman": "/data/woman"}, "constants": {}},
             "outcomes.milestone": {
                 "fields": {
-                    "kind": "/ccdo_milestone/milestone",
-                    "date": "/ccdo_milestone/milestone_date",
-                    "evidence": "/ccdo_milestone/evidence",
+                    "kind": "/data/milestone",
+                    "date": "/data/milestone_date",
+                    "evidence": "/data/evidence",
                 },
                 "constants": {},
             },

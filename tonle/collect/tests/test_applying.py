@@ -49,9 +49,9 @@ def _attendance_xml(instance_id: str, activity: int, women: list[str], *, new: t
     )
     deprecated = f"<deprecatedID>{deprecated_id}</deprecatedID>" if deprecated_id else ""
     return (
-        f'<?xml version="1.0"?><ccdo_attendance id="ccdo_attendance" version="2026120101">'
+        f'<?xml version="1.0"?><data id="ccdo_attendance" version="2026120101">'
         f"<activity>{activity}</activity>{repeats}"
-        f"<meta><instanceID>{instance_id}</instanceID>{deprecated}</meta></ccdo_attendance>"
+        f"<meta><instanceID>{instance_id}</instanceID>{deprecated}</meta></data>"
     ).encode()
 
 
@@ -119,9 +119,9 @@ def test_a_failed_submission_keeps_its_reason_per_field_and_once_corrected_is_ap
     _work()
     failed = Submission.objects.get()
     assert failed.status == RowStatus.FAILED
-    assert "999999" in failed.errors["/ccdo_attendance/women[1]/woman"]
+    assert "999999" in failed.errors["/data/women[1]/woman"]
     submission_correct(
-        submission=failed, corrections={"/ccdo_attendance/women[1]/woman": str(world.woman_a.pk)}
+        submission=failed, corrections={"/data/women[1]/woman": str(world.woman_a.pk)}
     )
     _work()
     _work()
