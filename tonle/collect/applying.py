@@ -171,6 +171,12 @@ class Answers:
             )
         return found
 
+    def take_up(self, app_label: str, model: str) -> Any:
+        """The next record of that model an earlier application of this chain made, to be
+        changed and kept instead of made again (None when there is none left)."""
+        earlier = self.shared.get("earlier", {}).get((app_label, model), [])
+        return earlier.pop(0)[1] if earlier else None
+
     def woman(self) -> Any:
         """The woman the form is about, as the woman kind of the mapping found or registered."""
         woman = self.shared.get("participant")

@@ -396,25 +396,41 @@ def submission_unapply(*, by: User | None, submission: Submission) -> int:
     """Undo what every version of this submission's chain applied, newest record first,
     through the appliers that made them; each version waits to be applied again. Returns the
     number of records undone."""
-    undone = 0
     with transaction.atomic():
-        chain = Submission.objects.filter(root_id=submission.root_id)
-        made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
-        for applied in made.select_for_update():
-            applier = applier_of(applied.kind)
-            record = (
-                apps.get_model(applied.app_label, applied.model)
-                .objects.filter(pk=applied.object_id)
-                .first()
-            )
-            if applier is not None and record is not None:
-                applier.unapply(by, record)
-                undone += 1
-            applied.delete()
-        chain.exclude(status=RowStatus.PENDING).update(
-            status=RowStatus.PENDING, result="", applied_at=None
-        )
+        undone, _kept = _chain_unapply(by=by, root_id=submission.root_id, keep=frozenset())
     return undone
+
+
+# Records a chain made that applying it again takes up again rather than making anew, so a
+# woman registered by a form keeps her id (and whatever else was recorded for her since).
+_TAKEN_UP_AGAIN = frozenset({("people", "participant")})
+
+
+def _chain_unapply(
+    *, by: User | None, root_id: str, keep: frozenset[tuple[str, str]]
+) -> tuple[int, dict[tuple[str, str], list[Any]]]:
+    """Undo the chain's records but those of the models in `keep`, which are returned (in the
+    order they were made) for the appliers to take up again."""
+    undone = 0
+    kept: dict[tuple[str, str], list[Any]] = {}
+    chain = Submission.objects.filter(root_id=root_id)
+    made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
+    for applied in made.select_for_update():
+        applier = applier_of(applied.kind)
+        model = apps.get_model(applied.app_label, applied.model)
+        record = model.objects.filter(pk=applied.object_id).first()
+        if record is not None and (applied.app_label, applied.model) in keep:
+            kept.setdefault((applied.app_label, applied.model), []).insert(
+                0, (applied.kind, record)
+            )
+        elif applier is not None and record is not None:
+            applier.unapply(by, record)
+            undone += 1
+        applied.delete()
+    chain.exclude(status=RowStatus.PENDING).update(
+        status=RowStatus.PENDING, result="", applied_at=None
+    )
+    return undone, kept
 
 
 def submission_apply(*, submission: Submission) -> Submission | None:
@@ -436,9 +452,9 @@ def submission_apply(*, submission: Submission) -> Submission | None:
     errors: dict[str, str] = {}
     try:
         with transaction.atomic():
-            submission_unapply(by=user, submission=newest)
+            _undone, kept = _chain_unapply(by=user, root_id=newest.root_id, keep=_TAKEN_UP_AGAIN)
             root = instance_root(bytes(newest.xml))
-            shared: dict[str, Any] = {}
+            shared: dict[str, Any] = {"earlier": kept}
             made: list[tuple[str, Any]] = []
             for applier in appliers():
                 plan = mapping.kinds.get(applier.kind)
@@ -457,6 +473,11 @@ def submission_apply(*, submission: Submission) -> Submission | None:
                 )
                 made += [(applier.kind, record) for record in applier.apply(answers)]
                 answers.check()
+            # What the earlier version made and this one did not take up again is undone.
+            for leftover in kept.values():
+                for kind, record in reversed(leftover):
+                    if (left_by := applier_of(kind)) is not None:
+                        left_by.unapply(user, record)
             AppliedRecord.objects.bulk_create([
                 AppliedRecord(
                     submission=newest, kind=kind, app_label=record._meta.app_label,

@@ -14,7 +14,7 @@ from tonle.geo.models import Village
 from tonle.lib.models import record_withdraw
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
-from tonle.people.services import participant_register
+from tonle.people.services import participant_register, participant_update
 
 # The fields of a new woman, as a form gives them (shared with the attendance of new women).
 NEW_WOMAN_FIELDS = (
@@ -31,15 +31,19 @@ def woman_new(
     birth_year = answers.integer("birth_year")
     if village is None or answers.errors:
         return None
+    fields = {
+        "name_km": answers.text("name_km"),
+        "name_latin": answers.text("name_latin"),
+        "birth_year": birth_year,
+        **(extra or {}),
+    }
+    earlier = answers.take_up("people", "participant")
     try:
-        woman = participant_register(
-            by=answers.user,
-            village=village,
-            name_km=answers.text("name_km"),
-            name_latin=answers.text("name_latin"),
-            birth_year=birth_year,
-            **(extra or {}),
-        )
+        if earlier is not None:  # the chain registered her before: she is changed, not made again
+            woman = participant_update(participant=earlier, by=answers.user, village=village,
+                                       **fields)  # fmt: skip
+        else:
+            woman = participant_register(by=answers.user, village=village, **fields)
     except ValidationError as invalid:
         answers.refused(invalid, {"name_km": "name_km", "name_latin": "name_latin",
                                   "birth_year": "birth_year", "": "name_latin"})  # fmt: skip
