@@ -6,6 +6,7 @@ here; the .xlsx files are checked in, so the server never needs xlsxwriter to se
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,64 @@ FORMS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    "ccdo_counselling": {
+        "title": ("Counselling contact", "ការប្រឹក្សាយោបល់"),
+        "survey": [
+            *_WOMAN_PICK,
+            ["date", "contact_date", "Date", "កាលបរិច្ឆេទ", "yes", ""],
+            ["integer", "duration_minutes", "Minutes", "រយៈពេល (នាទី)", "yes", ""],
+            ["text", "notes", "Notes (kept private)", "កំណត់ចំណាំ (រក្សាជាការសម្ងាត់)", "", "multiline"],
+            ["date", "follow_up_on", "Follow up on", "តាមដាននៅថ្ងៃ", "", ""],
+        ],
+        "mapping": {
+            "people.woman": {"fields": {"woman": "/data/woman"}, "constants": {}},
+            "cases.counselling": {
+                "fields": {
+                    "date": "/data/contact_date",
+                    "duration_minutes": "/data/duration_minutes",
+                    "notes": "/data/notes",
+                    "follow_up_on": "/data/follow_up_on",
+                },
+                "constants": {},
+            },
+        },
+    },
+    "ccdo_trip": {
+        "title": ("Tuk-tuk trip", "ការធ្វើដំណើរដោយរ៉ឺម៉ក"),
+        "survey": [
+            *_WOMAN_PICK,
+            [
+                "integer",
+                "contract",
+                "Driver's contract number (from Tonle)",
+                "លេខកិច្ចសន្យាអ្នកបើកបរ (ពី Tonle)",
+                "yes",
+                "",
+            ],
+            ["date", "trip_date", "Date", "កាលបរិច្ឆេទ", "yes", ""],
+            [
+                "integer",
+                "provider",
+                "Service provider number (from Tonle)",
+                "លេខអ្នកផ្តល់សេវា (ពី Tonle)",
+                "yes",
+                "",
+            ],
+            ["decimal", "distance_km", "Distance (km)", "ចម្ងាយ (គ.ម)", "", ""],
+        ],
+        "mapping": {
+            "people.woman": {"fields": {"woman": "/data/woman"}, "constants": {}},
+            "transport.trip": {
+                "fields": {
+                    "contract": "/data/contract",
+                    "date": "/data/trip_date",
+                    "to_provider": "/data/provider",
+                    "distance_km": "/data/distance_km",
+                },
+                "constants": {},
+            },
+        },
+    },
     "ccdo_milestone": {
         "title": ("Milestone", "សមិទ្ធផល"),
         "survey": [
@@ -154,10 +213,17 @@ FORMS: dict[str, dict[str, Any]] = {
 CHOICES = [
     ["yes_no", "yes", "Yes", "បាទ/ចាស"],
     ["yes_no", "no", "No", "ទេ"],
-    ["service", "id_card", "ID card", "អត្តសញ្ញាណប័ណ្ណ"],
-    ["service", "health", "Health", "សុខភាព"],
+    ["service", "national_id", "National ID card", "អត្តសញ្ញាណប័ណ្ណសញ្ជាតិខ្មែរ"],
+    ["service", "birth_certificate", "Birth certificate", "សំបុត្រកំណើត"],
+    ["service", "family_book", "Family book", "សៀវភៅគ្រួសារ"],
+    ["service", "health_visit", "Health visit", "ការពិនិត្យសុខភាព"],
+    ["service", "legal_aid", "Legal aid", "ជំនួយផ្លូវច្បាប់"],
+    ["service", "protection", "Protection from violence", "ការការពារពីអំពើហិង្សា"],
+    ["service", "social_assistance", "Social assistance (IDPoor)", "ជំនួយសង្គម (ប័ណ្ណក្រីក្រ)"],
+    ["service", "other", "Other service", "សេវាផ្សេងទៀត"],
     ["milestone", "village_chief", "Became village chief", "បានក្លាយជាមេភូមិ"],
     ["milestone", "commune_council", "Joined the commune council", "បានចូលក្រុមប្រឹក្សាឃុំ"],
+    ["milestone", "ccwc_member", "Joined the CCWC", "បានចូលគណៈកម្មាធិការទទួលបន្ទុកកិច្ចការនារី និងកុមារឃុំ"],
 ]
 
 
@@ -168,6 +234,7 @@ def build() -> list[Path]:
     for form_id, form in FORMS.items():
         path = HERE / f"{form_id}.xlsx"
         book = xlsxwriter.Workbook(str(path))
+        book.set_properties({"created": dt.datetime(2026, 12, 1)})  # the same bytes each run
         survey = book.add_worksheet("survey")
         for row, cells in enumerate([LABELS, *form["survey"]]):
             survey.write_row(row, 0, cells)

@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
 from tonle.accounts.models import User
+from tonle.lib.models import record_withdraw
 
 StrOrPromise = str | Promise
 # The projects a user works on (every project for managers), as a queryset of objects with
@@ -72,7 +73,8 @@ class Applier:
 
     `apply(answers)` writes through the app's services, as `answers.user`, and returns the
     records it made (to be undone later); it raises ApplyError with a message per field when
-    it cannot. `unapply(by, record)` undoes one of those records through the app's services.
+    it cannot. `unapply(by, record)` undoes one of those records through the app's services;
+    without one, the record is withdrawn (deleted, its history kept: lib.models.record_withdraw).
     Kinds apply in `order`: a woman first, then what is about her.
     """
 
@@ -80,8 +82,14 @@ class Applier:
     label: StrOrPromise
     fields: tuple[TargetField, ...]
     apply: Callable[[Any], list[Model]]
-    unapply: Callable[[User | None, Model], None]
+    unapply: Callable[[User | None, Model], None] | None = None
     order: int = 50
+
+    def undo(self, by: User | None, record: Model) -> None:
+        if self.unapply is not None:
+            self.unapply(by, record)
+        else:
+            record_withdraw(record=record, user=by)
 
 
 _appliers: dict[str, Applier] = {}

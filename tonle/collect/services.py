@@ -424,7 +424,7 @@ def _chain_unapply(
                 0, (applied.kind, record)
             )
         elif applier is not None and record is not None:
-            applier.unapply(by, record)
+            applier.undo(by, record)
             undone += 1
         applied.delete()
     chain.exclude(status=RowStatus.PENDING).update(
@@ -477,7 +477,7 @@ def submission_apply(*, submission: Submission) -> Submission | None:
             for leftover in kept.values():
                 for kind, record in reversed(leftover):
                     if (left_by := applier_of(kind)) is not None:
-                        left_by.unapply(user, record)
+                        left_by.undo(user, record)
             AppliedRecord.objects.bulk_create([
                 AppliedRecord(
                     submission=newest, kind=kind, app_label=record._meta.app_label,

@@ -7,10 +7,8 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tonle.accounts.models import User
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
-from tonle.lib.models import record_withdraw
 from tonle.outcomes.models import MilestoneKind
 from tonle.outcomes.services import milestone_record
 from tonle.programs.models import Project
@@ -35,10 +33,6 @@ def _apply(answers: Answers) -> list[Model]:
         return []
 
 
-def _unapply(by: User | None, record: Model) -> None:
-    record_withdraw(record=record, user=by)
-
-
 MILESTONE = Applier(
     kind="outcomes.milestone",
     label=_lazy("A milestone of the woman"),
@@ -48,6 +42,5 @@ MILESTONE = Applier(
         TargetField("evidence", _lazy("evidence"), ("evidence", "how_we_know")),
     ),
     apply=_apply,
-    unapply=_unapply,
     order=30,
 )

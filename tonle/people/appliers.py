@@ -7,11 +7,9 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tonle.accounts.models import User
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
 from tonle.geo.models import Village
-from tonle.lib.models import record_withdraw
 from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.people.services import participant_register, participant_update
@@ -79,10 +77,6 @@ def _apply(answers: Answers) -> list[Model]:
     return [woman] if woman is not None else []
 
 
-def _unapply(by: User | None, record: Model) -> None:
-    record_withdraw(record=record, user=by)
-
-
 WOMAN = Applier(
     kind="people.woman",
     label=_lazy("A woman (chosen from the phone's list, or new)"),
@@ -105,6 +99,5 @@ WOMAN = Applier(
         TargetField("consent_date", _lazy("consent date"), ("consent_date",)),
     ),
     apply=_apply,
-    unapply=_unapply,
     order=10,
 )

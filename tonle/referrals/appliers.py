@@ -7,10 +7,8 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tonle.accounts.models import User
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
-from tonle.lib.models import record_withdraw
 from tonle.programs.models import Project
 from tonle.referrals.models import ServiceKind, ServiceProvider
 from tonle.referrals.services import referral_make
@@ -42,10 +40,6 @@ def _apply(answers: Answers) -> list[Model]:
         return []
 
 
-def _unapply(by: User | None, record: Model) -> None:
-    record_withdraw(record=record, user=by)
-
-
 REFERRAL = Applier(
     kind="referrals.referral",
     label=_lazy("A referral of the woman, with her consent"),
@@ -61,6 +55,5 @@ REFERRAL = Applier(
         TargetField("share_reason", _lazy("share the reason"), ("share_reason",)),
     ),
     apply=_apply,
-    unapply=_unapply,
     order=30,
 )

@@ -10,7 +10,10 @@ class TransportConfig(AppConfig):
     verbose_name = _("Tuk-tuk transport")
 
     def ready(self) -> None:
+        from tonle.collect.registry import applier_register
         from tonle.people.timeline import register_timeline_source
+        from tonle.transport.appliers import TRIP
         from tonle.transport.selectors import trip_timeline
 
         register_timeline_source(trip_timeline)
+        applier_register(TRIP)
