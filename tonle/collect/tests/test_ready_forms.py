@@ -10,8 +10,8 @@ import pytest
 
 from tonle.cases.models import Session
 from tonle.collect.applying import form_fields, suggested_fields
-from tonle.collect.models import RowStatus
 from tonle.collect.instances import instance_read
+from tonle.collect.models import RowStatus
 from tonle.collect.ready_forms import FORMS, HERE
 from tonle.collect.registry import applier_of
 from tonle.collect.services import form_upload, mapping_save, submission_apply, submission_receive
