@@ -48,6 +48,7 @@ FORMS: dict[str, dict[str, Any]] = {
             *_NEW_WOMAN,
             ["end_group", "", "", "", "", ""],
             ["end_repeat", "", "", "", "", ""],
+            ["image", "sheet_photo", "Photo of the signed sheet", "រូបថតនៃសន្លឹកចុះហត្ថលេខា", "", ""],
         ],
         "mapping": {
             "programs.attendance": {
