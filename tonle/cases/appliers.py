@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tonle.cases.selectors import contact_case
 from tonle.cases.services import counselling_contact_log
@@ -37,15 +37,15 @@ def _apply(answers: Answers) -> list[Model]:
 
 COUNSELLING = Applier(
     kind="cases.counselling",
-    label=_lazy("A counselling contact with the woman"),
+    label=gettext_lazy("A counselling contact with the woman"),
     fields=(
-        TargetField("date", _lazy("date"), ("contact_date", "date", "today")),
+        TargetField("date", gettext_lazy("date"), ("contact_date", "date", "today")),
         TargetField(
-            "duration_minutes", _lazy("minutes"), ("duration_minutes", "minutes", "duration")
+            "duration_minutes", gettext_lazy("minutes"), ("duration_minutes", "minutes", "duration")
         ),
-        TargetField("notes", _lazy("notes"), ("notes", "note")),
-        TargetField("follow_up_on", _lazy("follow up on"), ("follow_up_on", "follow_up")),
-        TargetField("new_goal", _lazy("a new goal"), ("new_goal", "goal")),
+        TargetField("notes", gettext_lazy("notes"), ("notes", "note")),
+        TargetField("follow_up_on", gettext_lazy("follow up on"), ("follow_up_on", "follow_up")),
+        TargetField("new_goal", gettext_lazy("a new goal"), ("new_goal", "goal")),
     ),
     apply=_apply,
     order=30,

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind
+from tonle.demo.forms import forms_load
 from tonle.demo.framework import framework_load
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
 from tonle.demo.report import report_load
@@ -213,6 +214,8 @@ def demo_load() -> DemoSummary:
     if not project.report_templates.exists():
         created = True
         report_load(project=project, manager=users["manager"])
+    if forms_load(project=project, manager=users["manager"]):
+        created = True
     return _summary(project, created=created)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
@@ -35,11 +35,11 @@ def _apply(answers: Answers) -> list[Model]:
 
 MILESTONE = Applier(
     kind="outcomes.milestone",
-    label=_lazy("A milestone of the woman"),
+    label=gettext_lazy("A milestone of the woman"),
     fields=(
-        TargetField("kind", _lazy("milestone"), ("milestone", "kind")),
-        TargetField("date", _lazy("date"), ("milestone_date", "date", "today")),
-        TargetField("evidence", _lazy("evidence"), ("evidence", "how_we_know")),
+        TargetField("kind", gettext_lazy("milestone"), ("milestone", "kind")),
+        TargetField("date", gettext_lazy("date"), ("milestone_date", "date", "today")),
+        TargetField("evidence", gettext_lazy("evidence"), ("evidence", "how_we_know")),
     ),
     apply=_apply,
     order=30,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
@@ -16,9 +16,13 @@ from tonle.people.services import participant_register, participant_update
 
 # The fields of a new woman, as a form gives them (shared with the attendance of new women).
 NEW_WOMAN_FIELDS = (
-    TargetField("name_km", _lazy("name in Khmer"), ("name_km", "khmer_name", "name_khmer")),
-    TargetField("name_latin", _lazy("name in Latin letters"), ("name_latin", "name", "latin_name")),
-    TargetField("birth_year", _lazy("year of birth"), ("birth_year", "year_of_birth", "born")),
+    TargetField("name_km", gettext_lazy("name in Khmer"), ("name_km", "khmer_name", "name_khmer")),
+    TargetField(
+        "name_latin", gettext_lazy("name in Latin letters"), ("name_latin", "name", "latin_name")
+    ),
+    TargetField(
+        "birth_year", gettext_lazy("year of birth"), ("birth_year", "year_of_birth", "born")
+    ),
 )
 
 
@@ -79,24 +83,26 @@ def _apply(answers: Answers) -> list[Model]:
 
 WOMAN = Applier(
     kind="people.woman",
-    label=_lazy("A woman (chosen from the phone's list, or new)"),
+    label=gettext_lazy("A woman (chosen from the phone's list, or new)"),
     fields=(
         TargetField(
             "woman",
-            _lazy("woman from the list (women.csv)"),
+            gettext_lazy("woman from the list (women.csv)"),
             ("woman", "participant", "woman_id", "person"),
         ),
         *NEW_WOMAN_FIELDS,
-        TargetField("village", _lazy("village (id)"), ("village", "village_id")),
-        TargetField("phone", _lazy("phone"), ("phone", "phone_number")),
-        TargetField("has_disability", _lazy("has a disability"), ("disability", "has_disability")),
+        TargetField("village", gettext_lazy("village (id)"), ("village", "village_id")),
+        TargetField("phone", gettext_lazy("phone"), ("phone", "phone_number")),
+        TargetField(
+            "has_disability", gettext_lazy("has a disability"), ("disability", "has_disability")
+        ),
         TargetField(
             "has_national_id",
-            _lazy("has an ID card"),
+            gettext_lazy("has an ID card"),
             ("id_card", "has_national_id", "national_id"),
         ),
-        TargetField("consent_given", _lazy("consent given"), ("consent", "consent_given")),
-        TargetField("consent_date", _lazy("consent date"), ("consent_date",)),
+        TargetField("consent_given", gettext_lazy("consent given"), ("consent", "consent_given")),
+        TargetField("consent_date", gettext_lazy("consent date"), ("consent_date",)),
     ),
     apply=_apply,
     order=10,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tonle.accounts.models import User
 from tonle.collect.applying import Answers
@@ -79,30 +79,38 @@ def _unapply(by: User | None, record: Model) -> None:
 
 ATTENDANCE = Applier(
     kind="programs.attendance",
-    label=_lazy("An activity and its attendance (a repeat of women)"),
+    label=gettext_lazy("An activity and its attendance (a repeat of women)"),
     fields=(
         TargetField(
-            "activity", _lazy("activity (id of an existing one)"), ("activity", "activity_id")
+            "activity",
+            gettext_lazy("activity (id of an existing one)"),
+            ("activity", "activity_id"),
         ),
-        TargetField("component", _lazy("component (id), for a new activity"), ("component",)),
+        TargetField(
+            "component", gettext_lazy("component (id), for a new activity"), ("component",)
+        ),
         TargetField(
             "activity_type",
-            _lazy("type of activity (id), for a new activity"),
+            gettext_lazy("type of activity (id), for a new activity"),
             ("activity_type", "type"),
         ),
-        TargetField("date", _lazy("date"), ("date", "activity_date", "today")),
-        TargetField("village", _lazy("village (id)"), ("village", "village_id")),
-        TargetField("name_en", _lazy("title in English"), ("title", "activity_name", "name_en")),
-        TargetField("name_km_activity", _lazy("title in Khmer"), ("title_km", "activity_name_km")),
+        TargetField("date", gettext_lazy("date"), ("date", "activity_date", "today")),
+        TargetField("village", gettext_lazy("village (id)"), ("village", "village_id")),
+        TargetField(
+            "name_en", gettext_lazy("title in English"), ("title", "activity_name", "name_en")
+        ),
+        TargetField(
+            "name_km_activity", gettext_lazy("title in Khmer"), ("title_km", "activity_name_km")
+        ),
         TargetField(
             "women",
-            _lazy("the repeat of women present"),
+            gettext_lazy("the repeat of women present"),
             ("women", "attendees", "attendance", "participants"),
             repeat=True,
         ),
         TargetField(
             "woman",
-            _lazy("woman from the list (women.csv)"),
+            gettext_lazy("woman from the list (women.csv)"),
             ("woman", "participant", "woman_id"),
             in_repeat=True,
         ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
@@ -42,17 +42,19 @@ def _apply(answers: Answers) -> list[Model]:
 
 REFERRAL = Applier(
     kind="referrals.referral",
-    label=_lazy("A referral of the woman, with her consent"),
+    label=gettext_lazy("A referral of the woman, with her consent"),
     fields=(
-        TargetField("provider", _lazy("service provider (id)"), ("provider", "provider_id")),
-        TargetField("service", _lazy("service"), ("service", "service_kind")),
-        TargetField("reason", _lazy("reason"), ("reason", "why")),
-        TargetField("sent_on", _lazy("date sent"), ("sent_on", "referral_date", "date", "today")),
-        TargetField("consent_given", _lazy("she consents"), ("consent", "consent_given")),
-        TargetField("share_phone", _lazy("share her phone"), ("share_phone",)),
-        TargetField("share_age", _lazy("share her age"), ("share_age",)),
-        TargetField("share_village", _lazy("share her village"), ("share_village",)),
-        TargetField("share_reason", _lazy("share the reason"), ("share_reason",)),
+        TargetField("provider", gettext_lazy("service provider (id)"), ("provider", "provider_id")),
+        TargetField("service", gettext_lazy("service"), ("service", "service_kind")),
+        TargetField("reason", gettext_lazy("reason"), ("reason", "why")),
+        TargetField(
+            "sent_on", gettext_lazy("date sent"), ("sent_on", "referral_date", "date", "today")
+        ),
+        TargetField("consent_given", gettext_lazy("she consents"), ("consent", "consent_given")),
+        TargetField("share_phone", gettext_lazy("share her phone"), ("share_phone",)),
+        TargetField("share_age", gettext_lazy("share her age"), ("share_age",)),
+        TargetField("share_village", gettext_lazy("share her village"), ("share_village",)),
+        TargetField("share_reason", gettext_lazy("share the reason"), ("share_reason",)),
     ),
     apply=_apply,
     order=30,

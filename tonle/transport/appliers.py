@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tonle.collect.applying import Answers
 from tonle.collect.registry import Applier, TargetField
@@ -57,17 +57,21 @@ def _apply(answers: Answers) -> list[Model]:
 
 TRIP = Applier(
     kind="transport.trip",
-    label=_lazy("A tuk-tuk trip of the woman"),
+    label=gettext_lazy("A tuk-tuk trip of the woman"),
     fields=(
-        TargetField("contract", _lazy("driver's contract (id)"), ("contract", "driver")),
-        TargetField("date", _lazy("date"), ("trip_date", "date", "today")),
+        TargetField("contract", gettext_lazy("driver's contract (id)"), ("contract", "driver")),
+        TargetField("date", gettext_lazy("date"), ("trip_date", "date", "today")),
         TargetField(
             "to_provider",
-            _lazy("to the service provider (id)"),
+            gettext_lazy("to the service provider (id)"),
             ("to_provider", "provider", "destination"),
         ),
-        TargetField("from_village", _lazy("from the village (id); else hers"), ("from_village",)),
-        TargetField("distance_km", _lazy("distance (km)"), ("distance_km", "distance", "km")),
+        TargetField(
+            "from_village", gettext_lazy("from the village (id); else hers"), ("from_village",)
+        ),
+        TargetField(
+            "distance_km", gettext_lazy("distance (km)"), ("distance_km", "distance", "km")
+        ),
     ),
     apply=_apply,
     order=40,
