@@ -448,10 +448,21 @@ def submission_apply(*, submission: Submission) -> Submission | None:
     mapping = mapping_current(form=newest.form)
     if mapping is None or not mapping.kinds:
         return None
+    if newest.status == RowStatus.APPLIED and newest.mapping_id == mapping.pk:
+        # Already applied so: a retried or repeated task changes nothing, and a version that
+        # arrived after the edit replacing it is only marked as replaced.
+        _older_replaced(newest)
+        return newest
     user = newest.submitted_by
     errors: dict[str, str] = {}
     try:
         with transaction.atomic():
+            # One worker at a time applies a chain (on PostgreSQL; SQLite writes one at a time).
+            list(
+                Submission.objects.select_for_update()
+                .filter(root_id=newest.root_id)
+                .values_list("pk", flat=True)
+            )
             _undone, kept = _chain_unapply(by=user, root_id=newest.root_id, keep=_TAKEN_UP_AGAIN)
             root = instance_root(bytes(newest.xml))
             shared: dict[str, Any] = {"earlier": kept}
@@ -491,9 +502,7 @@ def submission_apply(*, submission: Submission) -> Submission | None:
                 submission=newest,
                 result=", ".join(f"{record._meta.verbose_name} {record.pk}" for _k, record in made),
             )
-            Submission.objects.filter(root_id=newest.root_id).exclude(pk=newest.pk).update(
-                status=RowStatus.REPLACED, errors={}, result=""
-            )
+            _older_replaced(newest)
     except ApplyError as failed:
         newest.mapping = mapping
         newest.save(update_fields=["mapping"])
@@ -503,6 +512,12 @@ def submission_apply(*, submission: Submission) -> Submission | None:
         newest.save(update_fields=["mapping"])
         submission_mark_failed(submission=newest, errors=_errors_of(invalid))
     return newest
+
+
+def _older_replaced(newest: Submission) -> None:
+    Submission.objects.filter(root_id=newest.root_id).exclude(pk=newest.pk).exclude(
+        status=RowStatus.REPLACED
+    ).update(status=RowStatus.REPLACED, errors={}, result="")
 
 
 def _local_name(tag: object) -> str:

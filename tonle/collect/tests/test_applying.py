@@ -160,3 +160,27 @@ def test_a_mapping_change_applies_every_submission_again_without_duplicates(
     assert Participant.objects.filter(name_latin="Sok Lina").count() == 2
     assert activity.attendances.count() == 2 and AppliedRecord.objects.count() == 4
     assert set(Submission.objects.values_list("mapping", flat=True)) == {mapping.pk}
+
+
+def test_submission_unapply_undoes_what_the_chain_applied_and_it_waits_to_be_applied_again(
+    collect_phone, live_server, world, attendance_form
+):
+    from tonle.collect.services import submission_apply, submission_unapply
+
+    activity = ActivityFactory(project=world.project_a, village=world.village_a)
+    collect_phone("officer_a").submit(
+        _attendance_xml(_id(), activity.pk, [str(world.woman_a.pk)], new=(("Sok Lina", 1990),))
+    )
+    _work()
+    submission = Submission.objects.get()
+    assert submission_unapply(by=world.manager, submission=submission) == 3
+    submission.refresh_from_db()
+    assert submission.status == RowStatus.PENDING and not AppliedRecord.objects.exists()
+    assert not activity.attendances.exists()
+    assert not Participant.objects.filter(name_latin="Sok Lina").exists()
+    assert Participant.history.filter(name_latin="Sok Lina", history_type="-").get().history_user \
+        == world.manager  # fmt: skip
+    # Applied again, once; and once more changes nothing.
+    submission_apply(submission=submission)
+    submission_apply(submission=submission)
+    assert activity.attendances.count() == 2 and AppliedRecord.objects.count() == 3
