@@ -16,7 +16,7 @@ from tonle.collect.ready_forms import HERE
 from tonle.collect.services import form_upload, submission_receive
 from tonle.people.models import Participant
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("transactional_db")  # the worker closes connections
 
 
 def _work() -> None:
