@@ -255,31 +255,21 @@ def form_fields(xml: str) -> list[FormField]:
 
 def suggested_fields(*, applier: Applier, fields: list[FormField]) -> dict[str, str]:
     """For each target field, the form field whose name matches one of its hints (in the
-    order of the hints), repeat groups for repeats and fields within them for their fields."""
-    repeat = next(
-        (
-            f.xpath
-            for hint_field in applier.fields
-            if hint_field.repeat
-            for hint in hint_field.hints
-            for f in fields
-            if f.repeat and f.name.lower() == hint
-        ),
-        "",
-    )
+    order of the hints): a repeat group for a repeat, a question inside that repeat for a field
+    read in each repeat, and a question outside every repeat for the others."""
+    repeats = [f.xpath + "/" for f in fields if f.repeat]
     chosen: dict[str, str] = {}
     for target in applier.fields:
-        candidates = [
-            f
-            for f in fields
-            if f.repeat == target.repeat
-            and (not target.in_repeat or (repeat and f.xpath.startswith(repeat + "/")))
-            and (
-                target.in_repeat
-                or target.repeat
-                or not (repeat and f.xpath.startswith(repeat + "/"))
-            )
-        ]
+        if target.in_repeat:
+            inside = chosen.get(next((t.name for t in applier.fields if t.repeat), ""), "")
+            candidates = [f for f in fields if inside and f.xpath.startswith(inside + "/")]
+        elif target.repeat:
+            candidates = [f for f in fields if f.repeat]
+        else:
+            candidates = [
+                f for f in fields
+                if not f.repeat and not any(f.xpath.startswith(r) for r in repeats)
+            ]  # fmt: skip
         for hint in target.hints:
             match = next((f for f in candidates if f.name.lower() == hint), None)
             if match is not None:
