@@ -66,8 +66,9 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.appliers = appliers
-        questions = [("", "—")] + [(f.xpath, f.xpath) for f in fields if not f.repeat]
-        repeats = [("", "—")] + [(f.xpath, f.xpath) for f in fields if f.repeat]
+        # Shown without the form's root (/data/), which every question shares.
+        questions = [("", "—")] + [(f.xpath, _shown(f.xpath)) for f in fields if not f.repeat]
+        repeats = [("", "—")] + [(f.xpath, _shown(f.xpath)) for f in fields if f.repeat]
         self.groups = []
         for applier in appliers:
             plan = initial_kinds.get(applier.kind)
@@ -111,6 +112,10 @@ class MappingForm(forms.Form):
                     constants[target.name] = self.cleaned_data[f"{key}|value"].strip()
             kinds[applier.kind] = {"fields": fields, "constants": constants}
         return kinds
+
+
+def _shown(xpath: str) -> str:
+    return xpath.lstrip("/").split("/", 1)[-1]
 
 
 class CorrectionForm(forms.Form):

@@ -185,6 +185,9 @@ class Submission(models.Model):
     corrections = models.JSONField(_("corrections"), default=dict, blank=True)  # field -> value
     result = models.CharField(_("result"), max_length=200, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # The language of whoever sent it, or last corrected or applied it again: its reasons per
+    # field are written in it, for her to read.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     # The mapping version that applied it (or last tried to), so a change of mapping can be
     # told apart from what was applied before it.
     mapping = models.ForeignKey(

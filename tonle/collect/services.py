@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
@@ -177,7 +177,14 @@ class Part:
 
 
 def submission_receive(
-    *, by: User, form: Form, xml: bytes, instance: Instance, parts: list[Part], complete: bool
+    *,
+    by: User,
+    form: Form,
+    xml: bytes,
+    instance: Instance,
+    parts: list[Part],
+    complete: bool,
+    language: str = "",
 ) -> tuple[Submission, bool]:
     """Keep a submission and its attachments as they arrived; (submission, True if new).
 
@@ -197,7 +204,7 @@ def submission_receive(
         try:
             return _submission_create(
                 by=by, form=form, xml=xml, digest=digest, instance=instance, parts=parts,
-                complete=complete,
+                complete=complete, language=language,
             ), True  # fmt: skip
         except IntegrityError:
             if attempt:  # the same submission arrived twice at once; the other one won
@@ -214,6 +221,7 @@ def _submission_create(
     instance: Instance,
     parts: list[Part],
     complete: bool,
+    language: str,
 ) -> Submission:
     previous = (
         Submission.objects.filter(instance_id=instance.deprecated_id).first()
@@ -240,6 +248,7 @@ def _submission_create(
         ended_text=instance.ended_text,
         ended_at=moment_of(instance.ended_text),
         complete=complete,
+        language=language[:10],
     )
     files = _files_write(parts)
     try:
@@ -345,13 +354,17 @@ def submission_mark_failed(*, submission: Submission, errors: dict[str, str]) ->
     submission.save(update_fields=["status", "errors"])
 
 
-def submission_correct(*, submission: Submission, corrections: dict[str, str]) -> Submission:
-    """Corrections sit beside the XML as it arrived, which is never changed; it waits again."""
+def submission_correct(
+    *, submission: Submission, corrections: dict[str, str], language: str = ""
+) -> Submission:
+    """Corrections sit beside the XML as it arrived, which is never changed; it waits again,
+    and its reasons, if any are left, are written in the language of who corrected it."""
     if submission.status == RowStatus.APPLIED:
         raise ValueError("an applied submission is not corrected")
     submission.corrections = corrections
     submission.status = RowStatus.PENDING
-    submission.save(update_fields=["corrections", "status"])
+    submission.language = language[:10] or submission.language
+    submission.save(update_fields=["corrections", "status", "language"])
     transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
     return submission
 
@@ -390,6 +403,13 @@ def submissions_enqueue(*, root_ids: list[str]) -> None:
 
     for root_id in dict.fromkeys(root_ids):
         apply_chain.enqueue(root_id)
+
+
+def submission_apply_again(*, submission: Submission, language: str = "") -> None:
+    """Apply its chain again in the background, its reasons written in `language`."""
+    if language:
+        Submission.objects.filter(root_id=submission.root_id).update(language=language[:10])
+    transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
 
 
 def submission_unapply(*, by: User | None, submission: Submission) -> int:
@@ -453,6 +473,11 @@ def submission_apply(*, submission: Submission) -> Submission | None:
         # arrived after the edit replacing it is only marked as replaced.
         _older_replaced(newest)
         return newest
+    with translation.override(newest.language or settings.LANGUAGE_CODE):
+        return _chain_apply(newest=newest, mapping=mapping)
+
+
+def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
     user = newest.submitted_by
     errors: dict[str, str] = {}
     try:

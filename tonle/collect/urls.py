@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "submissions/<int:submission_id>/apply/",
-        views.submission_apply_again,
+        views.submission_apply_page,
         name="collect-submission-apply",
     ),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="collect-attachment"),

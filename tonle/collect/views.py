@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,8 +40,8 @@ from tonle.collect.services import (
     mapping_current,
     mapping_save,
     phone_password_set,
+    submission_apply_again,
     submission_correct,
-    submissions_enqueue,
 )
 from tonle.collect.xlsform import XLSFormError
 from tonle.lib.paging import id_in_query, page_of
@@ -165,7 +166,8 @@ def form_apply_again(request: HttpRequest, form_id: int) -> HttpResponse:
     roots = submission_list(user=request.user, form_id=form.pk).filter(
         status__in=[RowStatus.FAILED, RowStatus.PENDING]
     )
-    submissions_enqueue(root_ids=list(roots.values_list("root_id", flat=True)))
+    for submission in roots.only("root_id"):
+        submission_apply_again(submission=submission, language=get_language() or "")
     return redirect("collect-form", form_id=form.pk)
 
 
@@ -243,16 +245,20 @@ def submission_correct_page(request: HttpRequest, submission_id: int) -> HttpRes
         raise PermissionDenied
     correction = CorrectionForm(request.POST, submission=submission)
     if correction.is_valid():
-        submission_correct(submission=submission, corrections=correction.corrections())
+        submission_correct(
+            submission=submission,
+            corrections=correction.corrections(),
+            language=get_language() or "",
+        )
         messages.success(request, _("Corrected: it is being applied again."))
     return redirect("collect-submission", submission_id=submission.pk)
 
 
 @require_POST
 @editor_required
-def submission_apply_again(request: HttpRequest, submission_id: int) -> HttpResponse:
+def submission_apply_page(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = submission_get_for_user(user=request.user, submission_id=submission_id)
-    submissions_enqueue(root_ids=[submission.root_id])
+    submission_apply_again(submission=submission, language=get_language() or "")
     messages.success(request, _("It is being applied again."))
     return redirect("collect-submission", submission_id=submission.pk)
 

@@ -64,6 +64,7 @@ def test_the_manager_maps_an_uploaded_form_and_sees_its_submissions_applied(
     activity = ActivityFactory(project=world.project_a, village=world.village_a)
     with_phone_password(world.officer_a)
     officer = collect_phone("officer_a")
+    officer.http.headers["Accept-Language"] = language  # her phone's language
     for woman in (world.woman_a, world.mentee):
         assert officer.submit(_xml(activity.pk, woman.pk)).status_code == 201
     assert officer.submit(_xml(activity.pk, world.woman_b.pk)).status_code == 201  # not hers
@@ -80,6 +81,8 @@ def test_the_manager_maps_an_uploaded_form_and_sees_its_submissions_applied(
     failed = page.locator("[data-status=failed]")
     expect(failed).to_have_count(1)
     expect(page.locator("main")).to_contain_text("/data/women[1]/woman")
+    reason = {"en": "No record with the id", "km": "គ្មានកំណត់ត្រាដែលមានលេខសម្គាល់"}[language]
+    expect(page.locator("main")).to_contain_text(reason)
     shot(page, "4-applied")
     assert activity.attendances.count() == 2
     assert Submission.objects.filter(status=RowStatus.FAILED).count() == 1

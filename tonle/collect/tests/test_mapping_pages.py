@@ -104,3 +104,28 @@ def test_a_failed_submission_shows_its_reason_per_field_and_is_corrected_on_its_
     assert submission.status == RowStatus.APPLIED
     assert Participant.objects.filter(name_latin="Sok Lina").count() == 1
     assert bytes(submission.xml).count(str(world.village_b.pk).encode())  # as it arrived
+
+
+def test_apply_again_writes_the_reasons_in_the_language_of_who_asked(
+    client, world, django_capture_on_commit_callbacks
+):
+    from tonle.collect.ready_forms import FORMS
+    from tonle.collect.services import mapping_save
+
+    form = _registration(world)
+    mapping_save(by=world.manager, form=form, kinds=FORMS["ccdo_registration"]["mapping"])
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = _registered(form, world.officer_a, village=str(world.village_b.pk))
+    _work()
+    submission.refresh_from_db()
+    assert "not one of your communities" in submission.errors["/data/village"]
+    client.force_login(world.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("collect-submission-apply", args=[submission.pk]), HTTP_ACCEPT_LANGUAGE="km"
+        )
+    assert response.status_code == 302
+    _work()
+    submission.refresh_from_db()
+    assert submission.status == RowStatus.FAILED and submission.language == "km"
+    assert submission.errors["/data/village"] == "ភូមិនេះមិនមែនជាសហគមន៍មួយរបស់អ្នកទេ។"
