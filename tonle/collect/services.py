@@ -405,11 +405,11 @@ def submissions_enqueue(*, root_ids: list[str]) -> None:
         apply_chain.enqueue(root_id)
 
 
-def submission_apply_again(*, submission: Submission, language: str = "") -> None:
-    """Apply its chain again in the background, its reasons written in `language`."""
+def submissions_apply_again(*, root_ids: list[str], language: str = "") -> None:
+    """Apply these chains again in the background, their reasons written in `language`."""
     if language:
-        Submission.objects.filter(root_id=submission.root_id).update(language=language[:10])
-    transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
+        Submission.objects.filter(root_id__in=root_ids).update(language=language[:10])
+    transaction.on_commit(lambda: submissions_enqueue(root_ids=root_ids))
 
 
 def submission_unapply(*, by: User | None, submission: Submission) -> int:

@@ -40,8 +40,8 @@ from tonle.collect.services import (
     mapping_current,
     mapping_save,
     phone_password_set,
-    submission_apply_again,
     submission_correct,
+    submissions_apply_again,
 )
 from tonle.collect.xlsform import XLSFormError
 from tonle.lib.paging import id_in_query, page_of
@@ -166,8 +166,10 @@ def form_apply_again(request: HttpRequest, form_id: int) -> HttpResponse:
     roots = submission_list(user=request.user, form_id=form.pk).filter(
         status__in=[RowStatus.FAILED, RowStatus.PENDING]
     )
-    for submission in roots.only("root_id"):
-        submission_apply_again(submission=submission, language=get_language() or "")
+    submissions_apply_again(
+        root_ids=list(roots.values_list("root_id", flat=True)),
+        language=get_language() or "",
+    )
     return redirect("collect-form", form_id=form.pk)
 
 
@@ -258,7 +260,7 @@ def submission_correct_page(request: HttpRequest, submission_id: int) -> HttpRes
 @editor_required
 def submission_apply_page(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = submission_get_for_user(user=request.user, submission_id=submission_id)
-    submission_apply_again(submission=submission, language=get_language() or "")
+    submissions_apply_again(root_ids=[submission.root_id], language=get_language() or "")
     messages.success(request, _("It is being applied again."))
     return redirect("collect-submission", submission_id=submission.pk)
 
