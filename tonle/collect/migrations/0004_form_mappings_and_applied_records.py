@@ -7,63 +7,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collect', '0003_forms_submissions_and_phone_passwords'),
+        ("collect", "0003_forms_submissions_and_phone_passwords"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='incomingrow',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('applied', 'Applied'), ('failed', 'Needs correction'), ('replaced', 'Replaced by an edit')], default='pending', max_length=10, verbose_name='status'),
+            model_name="incomingrow",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("applied", "Applied"),
+                    ("failed", "Needs correction"),
+                    ("replaced", "Replaced by an edit"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='submission',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('applied', 'Applied'), ('failed', 'Needs correction'), ('replaced', 'Replaced by an edit')], default='pending', max_length=10, verbose_name='status'),
+            model_name="submission",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("applied", "Applied"),
+                    ("failed", "Needs correction"),
+                    ("replaced", "Replaced by an edit"),
+                ],
+                default="pending",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='FormMapping',
+            name="FormMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='mapping version')),
-                ('kinds', models.JSONField(default=dict, verbose_name='what it records')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='made at')),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mappings', to='collect.form', verbose_name='form')),
-                ('made_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="mapping version")),
+                ("kinds", models.JSONField(default=dict, verbose_name="what it records")),
+                (
+                    "made_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="made at"),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mappings",
+                        to="collect.form",
+                        verbose_name="form",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="made by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'form mapping',
-                'verbose_name_plural': 'form mappings',
-                'ordering': ['form', '-number'],
+                "verbose_name": "form mapping",
+                "verbose_name_plural": "form mappings",
+                "ordering": ["form", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='submission',
-            name='mapping',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='collect.formmapping', verbose_name='mapping'),
+            model_name="submission",
+            name="mapping",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="submissions",
+                to="collect.formmapping",
+                verbose_name="mapping",
+            ),
         ),
         migrations.CreateModel(
-            name='AppliedRecord',
+            name="AppliedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60, verbose_name='kind')),
-                ('app_label', models.CharField(max_length=60, verbose_name='app')),
-                ('model', models.CharField(max_length=60, verbose_name='model')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applied_records', to='collect.submission', verbose_name='submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60, verbose_name="kind")),
+                ("app_label", models.CharField(max_length=60, verbose_name="app")),
+                ("model", models.CharField(max_length=60, verbose_name="model")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record")),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applied_records",
+                        to="collect.submission",
+                        verbose_name="submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'applied record',
-                'verbose_name_plural': 'applied records',
-                'ordering': ['submission', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('app_label', 'model', 'object_id'), name='applied_record_once')],
+                "verbose_name": "applied record",
+                "verbose_name_plural": "applied records",
+                "ordering": ["submission", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("app_label", "model", "object_id"), name="applied_record_once"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='formmapping',
-            constraint=models.UniqueConstraint(fields=('form', 'number'), name='form_mapping_number_unique'),
+            model_name="formmapping",
+            constraint=models.UniqueConstraint(
+                fields=("form", "number"), name="form_mapping_number_unique"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collect', '0004_form_mappings_and_applied_records'),
+        ("collect", "0004_form_mappings_and_applied_records"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='language'),
+            model_name="submission",
+            name="language",
+            field=models.CharField(blank=True, max_length=10, verbose_name="language"),
         ),
     ]
