@@ -1,4 +1,5 @@
-"""Forms of the collect pages: an XLSForm upload, the phone password, the submissions filter."""
+"""Forms of the collect pages: an XLSForm upload and its mapping, the phone password, the
+submissions filter and a submission's corrections."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tonle.collect.applying import FormField
 from tonle.collect.models import RowStatus
+from tonle.collect.registry import Applier
 
 
 class XLSFormUploadForm(forms.Form):
@@ -47,3 +50,92 @@ class SubmissionFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *RowStatus.choices]
     )
+
+
+class MappingForm(forms.Form):
+    """For each kind of record: whether the form records it, and for each of its fields the
+    form's question it comes from, or a value that is the same for every submission."""
+
+    def __init__(
+        self,
+        *args: Any,
+        appliers: list[Applier],
+        fields: list[FormField],
+        initial_kinds: dict[str, dict[str, dict[str, str]]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.appliers = appliers
+        # Shown without the form's root (/data/), which every question shares.
+        questions = [("", "—")] + [(f.xpath, _shown(f.xpath)) for f in fields if not f.repeat]
+        repeats = [("", "—")] + [(f.xpath, _shown(f.xpath)) for f in fields if f.repeat]
+        self.groups = []
+        for applier in appliers:
+            plan = initial_kinds.get(applier.kind)
+            use = forms.BooleanField(label=applier.label, required=False, initial=plan is not None)
+            self.fields[f"use|{applier.kind}"] = use
+            rows = []
+            for target in applier.fields:
+                key = f"{applier.kind}|{target.name}"
+                self.fields[key] = forms.ChoiceField(
+                    label=target.label,
+                    required=False,
+                    choices=repeats if target.repeat else questions,
+                    initial=(plan or {}).get("fields", {}).get(target.name, ""),
+                )
+                self.fields[f"{key}|value"] = forms.CharField(
+                    label=_("or always"),
+                    required=False,
+                    max_length=200,
+                    initial=(plan or {}).get("constants", {}).get(target.name, ""),
+                )
+                rows.append((self[key], self[f"{key}|value"], target))
+            self.groups.append((applier, self[f"use|{applier.kind}"], rows))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(f"use|{a.kind}") for a in self.appliers):
+            raise forms.ValidationError(_("Choose at least one kind of record the form records."))
+        return cleaned
+
+    def kinds(self) -> dict[str, dict[str, dict[str, str]]]:
+        kinds = {}
+        for applier in self.appliers:
+            if not self.cleaned_data.get(f"use|{applier.kind}"):
+                continue
+            fields, constants = {}, {}
+            for target in applier.fields:
+                key = f"{applier.kind}|{target.name}"
+                if self.cleaned_data.get(key):
+                    fields[target.name] = self.cleaned_data[key]
+                elif self.cleaned_data.get(f"{key}|value"):
+                    constants[target.name] = self.cleaned_data[f"{key}|value"].strip()
+            kinds[applier.kind] = {"fields": fields, "constants": constants}
+        return kinds
+
+
+def _shown(xpath: str) -> str:
+    return xpath.lstrip("/").split("/", 1)[-1]
+
+
+class CorrectionForm(forms.Form):
+    """A corrected answer for each field the submission failed on, named by its path."""
+
+    def __init__(self, *args: Any, submission: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paths = list(dict.fromkeys([*submission.errors, *submission.corrections]))
+        for number, path in enumerate(self.paths):
+            self.fields[f"c{number}"] = forms.CharField(
+                label=path,
+                required=False,
+                max_length=500,
+                initial=submission.corrections.get(path, ""),
+                help_text=submission.errors.get(path, ""),
+            )
+
+    def corrections(self) -> dict[str, str]:
+        return {
+            path: self.cleaned_data[f"c{number}"].strip()
+            for number, path in enumerate(self.paths)
+            if self.cleaned_data.get(f"c{number}", "").strip()
+        }

@@ -40,6 +40,7 @@ class RowStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     APPLIED = "applied", _("Applied")
     FAILED = "failed", _("Needs correction")
+    REPLACED = "replaced", _("Replaced by an edit")
 
 
 class IncomingRow(models.Model):
@@ -184,6 +185,19 @@ class Submission(models.Model):
     corrections = models.JSONField(_("corrections"), default=dict, blank=True)  # field -> value
     result = models.CharField(_("result"), max_length=200, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # The language of whoever sent it, or last corrected or applied it again: its reasons per
+    # field are written in it, for her to read.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # The mapping version that applied it (or last tried to), so a change of mapping can be
+    # told apart from what was applied before it.
+    mapping = models.ForeignKey(
+        "FormMapping",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("mapping"),
+    )
 
     class Meta:
         verbose_name = _("submission")
@@ -201,6 +215,67 @@ class Submission(models.Model):
     def started_offset(self) -> str:
         """The phone's offset from UTC as it wrote it ("+07:00", "-04"), or ""."""
         return _offset_of(self.started_text)
+
+
+class FormMapping(models.Model):
+    """Which of Tonle's records a form version feeds, and from which of its fields: numbered,
+    never changed; a change of mapping is a new number, and the form's submissions are
+    applied again with it.
+
+    `kinds` is {kind: {"fields": {target field: xpath}, "constants": {target field: value}}},
+    a kind being an applier's name in the registry (e.g. "programs.attendance").
+    """
+
+    form = models.ForeignKey(
+        Form, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("form")
+    )
+    number = models.PositiveIntegerField(_("mapping version"))
+    kinds = models.JSONField(_("what it records"), default=dict)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    made_at = models.DateTimeField(_("made at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form mapping")
+        verbose_name_plural = _("form mappings")
+        ordering = ["form", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "number"], name="form_mapping_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} #{self.number}"
+
+
+class AppliedRecord(models.Model):
+    """A record a submission made when it was applied, so that it can be undone exactly once
+    before its chain is applied again (named by app and model: collect imports no record app)."""
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        related_name="applied_records",
+        verbose_name=_("submission"),
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    app_label = models.CharField(_("app"), max_length=60)
+    model = models.CharField(_("model"), max_length=60)
+    object_id = models.PositiveBigIntegerField(_("record"))
+
+    class Meta:
+        verbose_name = _("applied record")
+        verbose_name_plural = _("applied records")
+        ordering = ["submission", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app_label", "model", "object_id"], name="applied_record_once"
+            )
+        ]
 
 
 class Attachment(models.Model):

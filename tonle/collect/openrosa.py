@@ -16,6 +16,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -265,7 +266,7 @@ def submission(request: HttpRequest) -> HttpResponse:
     try:
         submission_receive(
             by=request.user, form=form, xml=xml, instance=instance, parts=parts,
-            complete=not incomplete,
+            complete=not incomplete, language=get_language() or "",
         )  # fmt: skip
     except SubmissionConflict:
         return _message(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
 
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
-from tonle.collect.models import Attachment, Form, Submission
+from tonle.collect.models import Attachment, Form, RowStatus, Submission
 from tonle.collect.registry import projects_of
 
 
@@ -89,4 +91,33 @@ def submission_chain_newest(*, root_id: str) -> Submission | None:
     replaced = chain.exclude(deprecated_id="").values("deprecated_id")
     return (
         chain.exclude(instance_id__in=replaced).defer("xml").order_by("-received_at", "-id").first()
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a form's submissions are applied: counted by status, newest versions only."""
+
+    total: int
+    waiting: int
+    applied: int
+    failed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.total - self.waiting) / self.total) if self.total else 100
+
+
+def form_progress(*, form: Form) -> Progress:
+    counts = dict(
+        form.submissions.exclude(status=RowStatus.REPLACED)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return Progress(
+        total=sum(counts.values()),
+        waiting=counts.get(RowStatus.PENDING, 0),
+        applied=counts.get(RowStatus.APPLIED, 0),
+        failed=counts.get(RowStatus.FAILED, 0),
     )

@@ -7,25 +7,31 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tonle.accounts.models import User
-from tonle.collect.instances import Instance, moment_of
+from tonle.collect.applying import Answers, ApplyError
+from tonle.collect.instances import Instance, instance_root, moment_of
 from tonle.collect.models import (
+    AppliedRecord,
     Attachment,
     Form,
+    FormMapping,
     IncomingRow,
     PhoneCredential,
     RowStatus,
     Submission,
     Upload,
 )
-from tonle.collect.registry import media_provider
+from tonle.collect.registry import applier_of, appliers, media_provider
+from tonle.collect.selectors import submission_chain_newest
 from tonle.collect.sheets import Sheet
 from tonle.collect.xlsform import Problem, XLSFormError, xlsform_convert
 
@@ -171,7 +177,14 @@ class Part:
 
 
 def submission_receive(
-    *, by: User, form: Form, xml: bytes, instance: Instance, parts: list[Part], complete: bool
+    *,
+    by: User,
+    form: Form,
+    xml: bytes,
+    instance: Instance,
+    parts: list[Part],
+    complete: bool,
+    language: str = "",
 ) -> tuple[Submission, bool]:
     """Keep a submission and its attachments as they arrived; (submission, True if new).
 
@@ -191,7 +204,7 @@ def submission_receive(
         try:
             return _submission_create(
                 by=by, form=form, xml=xml, digest=digest, instance=instance, parts=parts,
-                complete=complete,
+                complete=complete, language=language,
             ), True  # fmt: skip
         except IntegrityError:
             if attempt:  # the same submission arrived twice at once; the other one won
@@ -208,6 +221,7 @@ def _submission_create(
     instance: Instance,
     parts: list[Part],
     complete: bool,
+    language: str,
 ) -> Submission:
     previous = (
         Submission.objects.filter(instance_id=instance.deprecated_id).first()
@@ -234,6 +248,7 @@ def _submission_create(
         ended_text=instance.ended_text,
         ended_at=moment_of(instance.ended_text),
         complete=complete,
+        language=language[:10],
     )
     files = _files_write(parts)
     try:
@@ -248,6 +263,8 @@ def _submission_create(
             )
             if root_id != submission.instance_id:
                 Submission.objects.filter(root_id=submission.instance_id).update(root_id=root_id)
+            if complete:
+                transaction.on_commit(lambda: submissions_enqueue(root_ids=[root_id]))
     except BaseException:
         for file in files:
             default_storage.delete(file["file"])
@@ -268,6 +285,7 @@ def _attachments_add(*, submission: Submission, parts: list[Part], complete: boo
             if complete and not submission.complete:
                 submission.complete = True
                 submission.save(update_fields=["complete"])
+                transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
     except BaseException:
         for file in files:
             default_storage.delete(file["file"])
@@ -336,11 +354,204 @@ def submission_mark_failed(*, submission: Submission, errors: dict[str, str]) ->
     submission.save(update_fields=["status", "errors"])
 
 
-def submission_correct(*, submission: Submission, corrections: dict[str, str]) -> Submission:
-    """Corrections sit beside the XML as it arrived, which is never changed; it waits again."""
+def submission_correct(
+    *, submission: Submission, corrections: dict[str, str], language: str = ""
+) -> Submission:
+    """Corrections sit beside the XML as it arrived, which is never changed; it waits again,
+    and its reasons, if any are left, are written in the language of who corrected it."""
     if submission.status == RowStatus.APPLIED:
         raise ValueError("an applied submission is not corrected")
     submission.corrections = corrections
     submission.status = RowStatus.PENDING
-    submission.save(update_fields=["corrections", "status"])
+    submission.language = language[:10] or submission.language
+    submission.save(update_fields=["corrections", "status", "language"])
+    transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
     return submission
+
+
+def mapping_save(
+    *, by: User, form: Form, kinds: dict[str, dict[str, dict[str, str]]]
+) -> FormMapping:
+    """A new version of the form's mapping; every submission of the form is applied again
+    with it, in the background (each undone first, so nothing is applied twice)."""
+    unknown = sorted(kind for kind in kinds if applier_of(kind) is None)
+    if unknown:
+        raise ValueError(f"no applier for {', '.join(unknown)}")
+    with transaction.atomic():
+        last = form.mappings.order_by("-number").values_list("number", flat=True).first() or 0
+        mapping = FormMapping.objects.create(form=form, number=last + 1, kinds=kinds, made_by=by)
+        roots = form.submissions.values_list("root_id", flat=True).distinct()
+        transaction.on_commit(lambda: submissions_enqueue(root_ids=list(roots)))
+    return mapping
+
+
+def mapping_current(*, form: Form) -> FormMapping | None:
+    """The newest mapping of this form version, else the newest of its earlier versions (a new
+    version of a form keeps the mapping of the last one until it is mapped again)."""
+    return (
+        FormMapping.objects.filter(
+            form__form_id=form.form_id, form__uploaded_at__lte=form.uploaded_at
+        )
+        .order_by("-form__uploaded_at", "-form_id", "-number")
+        .first()
+    )
+
+
+def submissions_enqueue(*, root_ids: list[str]) -> None:
+    """Apply these chains in the background, one task each."""
+    from tonle.collect.tasks import apply_chain
+
+    for root_id in dict.fromkeys(root_ids):
+        apply_chain.enqueue(root_id)
+
+
+def submissions_apply_again(*, root_ids: list[str], language: str = "") -> None:
+    """Apply these chains again in the background, their reasons written in `language`."""
+    if language:
+        Submission.objects.filter(root_id__in=root_ids).update(language=language[:10])
+    transaction.on_commit(lambda: submissions_enqueue(root_ids=root_ids))
+
+
+def submission_unapply(*, by: User | None, submission: Submission) -> int:
+    """Undo what every version of this submission's chain applied, newest record first,
+    through the appliers that made them; each version waits to be applied again. Returns the
+    number of records undone."""
+    with transaction.atomic():
+        undone, _kept = _chain_unapply(by=by, root_id=submission.root_id, keep=frozenset())
+    return undone
+
+
+# Records a chain made that applying it again takes up again rather than making anew, so a
+# woman registered by a form keeps her id (and whatever else was recorded for her since).
+_TAKEN_UP_AGAIN = frozenset({("people", "participant")})
+
+
+def _chain_unapply(
+    *, by: User | None, root_id: str, keep: frozenset[tuple[str, str]]
+) -> tuple[int, dict[tuple[str, str], list[Any]]]:
+    """Undo the chain's records but those of the models in `keep`, which are returned (in the
+    order they were made) for the appliers to take up again."""
+    undone = 0
+    kept: dict[tuple[str, str], list[Any]] = {}
+    chain = Submission.objects.filter(root_id=root_id)
+    made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
+    for applied in made.select_for_update():
+        applier = applier_of(applied.kind)
+        model = apps.get_model(applied.app_label, applied.model)
+        record = model.objects.filter(pk=applied.object_id).first()
+        if record is not None and (applied.app_label, applied.model) in keep:
+            kept.setdefault((applied.app_label, applied.model), []).insert(
+                0, (applied.kind, record)
+            )
+        elif applier is not None and record is not None:
+            applier.undo(by, record)
+            undone += 1
+        applied.delete()
+    chain.exclude(status=RowStatus.PENDING).update(
+        status=RowStatus.PENDING, result="", applied_at=None
+    )
+    return undone, kept
+
+
+def submission_apply(*, submission: Submission) -> Submission | None:
+    """Apply the newest version of the submission's chain with its form's mapping, after
+    undoing whatever the chain applied before: so a chain is applied once, with its newest
+    version, whatever order its versions arrived in and however often this runs.
+
+    Returns the version applied (or failed), or None when there is nothing to apply yet (no
+    mapping, or attachments still coming).
+    """
+    newest = submission_chain_newest(root_id=submission.root_id)
+    if newest is None or not newest.complete:
+        return None
+    newest = Submission.objects.select_related("form", "submitted_by").get(pk=newest.pk)
+    mapping = mapping_current(form=newest.form)
+    if mapping is None or not mapping.kinds:
+        return None
+    if newest.status == RowStatus.APPLIED and newest.mapping_id == mapping.pk:
+        # Already applied so: a retried or repeated task changes nothing, and a version that
+        # arrived after the edit replacing it is only marked as replaced.
+        _older_replaced(newest)
+        return newest
+    with translation.override(newest.language or settings.LANGUAGE_CODE):
+        return _chain_apply(newest=newest, mapping=mapping)
+
+
+def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
+    user = newest.submitted_by
+    errors: dict[str, str] = {}
+    try:
+        with transaction.atomic():
+            # One worker at a time applies a chain (on PostgreSQL; SQLite writes one at a time).
+            list(
+                Submission.objects.select_for_update()
+                .filter(root_id=newest.root_id)
+                .values_list("pk", flat=True)
+            )
+            _undone, kept = _chain_unapply(by=user, root_id=newest.root_id, keep=_TAKEN_UP_AGAIN)
+            root = instance_root(bytes(newest.xml))
+            shared: dict[str, Any] = {"earlier": kept}
+            made: list[tuple[str, Any]] = []
+            for applier in appliers():
+                plan = mapping.kinds.get(applier.kind)
+                if plan is None:
+                    continue
+                answers = Answers(
+                    submission=newest,
+                    user=user,
+                    element=root,
+                    path="/" + _local_name(root.tag),
+                    fields=plan.get("fields", {}),
+                    constants=plan.get("constants", {}),
+                    corrections=newest.corrections,
+                    shared=shared,
+                    errors=errors,
+                )
+                made += [(applier.kind, record) for record in applier.apply(answers)]
+                answers.check()
+            # What the earlier version made and this one did not take up again is undone.
+            for leftover in kept.values():
+                for kind, record in reversed(leftover):
+                    if (left_by := applier_of(kind)) is not None:
+                        left_by.undo(user, record)
+            AppliedRecord.objects.bulk_create([
+                AppliedRecord(
+                    submission=newest, kind=kind, app_label=record._meta.app_label,
+                    model=record._meta.model_name, object_id=record.pk,
+                )
+                for kind, record in made
+            ])  # fmt: skip
+            newest.mapping = mapping
+            newest.save(update_fields=["mapping"])
+            submission_mark_applied(
+                submission=newest,
+                result=", ".join(f"{record._meta.verbose_name} {record.pk}" for _k, record in made),
+            )
+            _older_replaced(newest)
+    except ApplyError as failed:
+        newest.mapping = mapping
+        newest.save(update_fields=["mapping"])
+        submission_mark_failed(submission=newest, errors=failed.errors)
+    except ValidationError as invalid:
+        newest.mapping = mapping
+        newest.save(update_fields=["mapping"])
+        submission_mark_failed(submission=newest, errors=_errors_of(invalid))
+    return newest
+
+
+def _older_replaced(newest: Submission) -> None:
+    Submission.objects.filter(root_id=newest.root_id).exclude(pk=newest.pk).exclude(
+        status=RowStatus.REPLACED
+    ).update(status=RowStatus.REPLACED, errors={}, result="")
+
+
+def _local_name(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _errors_of(invalid: ValidationError) -> dict[str, str]:
+    """A service's refusal, by the record's field when it names one."""
+    if hasattr(invalid, "error_dict"):
+        return {field: " ".join(str(m) for m in messages) for field, messages in
+                invalid.message_dict.items()}  # fmt: skip
+    return {"": " ".join(invalid.messages)}

@@ -16,11 +16,24 @@ urlpatterns = [
     path("forms/upload/", views.form_upload_page, name="collect-form-upload"),
     path("forms/<int:form_id>/", views.form_page, name="collect-form"),
     path("forms/<int:form_id>/active/", views.form_activate, name="collect-form-activate"),
+    path("forms/<int:form_id>/mapping/", views.form_mapping, name="collect-form-mapping"),
+    path("forms/<int:form_id>/progress/", views.form_progress_part, name="collect-form-progress"),
+    path("forms/<int:form_id>/apply/", views.form_apply_again, name="collect-form-apply"),
     path("forms/<int:form_id>/xlsform/", views.form_xlsform, name="collect-form-xlsform"),
     path("submissions/", views.submissions_page, name="collect-submissions"),
     path("submissions/<int:submission_id>/", views.submission_page, name="collect-submission"),
     path(
         "submissions/<int:submission_id>/xml/", views.submission_xml, name="collect-submission-xml"
+    ),
+    path(
+        "submissions/<int:submission_id>/correct/",
+        views.submission_correct_page,
+        name="collect-submission-correct",
+    ),
+    path(
+        "submissions/<int:submission_id>/apply/",
+        views.submission_apply_page,
+        name="collect-submission-apply",
     ),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="collect-attachment"),
     path("phone-password/", views.phone_password, name="collect-phone-password"),

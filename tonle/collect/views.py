@@ -7,25 +7,42 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tonle.accounts.decorators import editor_required
 from tonle.accounts.media import media_response
 from tonle.accounts.models import User
-from tonle.collect.forms import PhonePasswordForm, SubmissionFilterForm, XLSFormUploadForm
-from tonle.collect.models import PhoneCredential
-from tonle.collect.registry import projects_of
+from tonle.collect.applying import form_fields, suggested_fields
+from tonle.collect.forms import (
+    CorrectionForm,
+    MappingForm,
+    PhonePasswordForm,
+    SubmissionFilterForm,
+    XLSFormUploadForm,
+)
+from tonle.collect.models import PhoneCredential, RowStatus
+from tonle.collect.registry import appliers, projects_of
 from tonle.collect.selectors import (
     attachment_get_for_user,
     form_get_for_user,
+    form_progress,
     forms_visible_to,
     may_collect,
     submission_get_for_user,
     submission_list,
     submissions_visible_to,
 )
-from tonle.collect.services import form_set_active, form_upload, phone_password_set
+from tonle.collect.services import (
+    form_set_active,
+    form_upload,
+    mapping_current,
+    mapping_save,
+    phone_password_set,
+    submission_correct,
+    submissions_apply_again,
+)
 from tonle.collect.xlsform import XLSFormError
 from tonle.lib.paging import id_in_query, page_of
 from tonle.lib.uploads import too_large_marked
@@ -66,6 +83,8 @@ def form_upload_page(request: HttpRequest) -> HttpResponse:
         except XLSFormError as refused:
             problems = refused.problems
         else:
+            if mapping_current(form=saved) is None:
+                return redirect("collect-form-mapping", form_id=saved.pk)
             return redirect("collect-form", form_id=saved.pk)
     return render(request, "collect/form_upload.html", {"form": form, "problems": problems})
 
@@ -87,8 +106,71 @@ def form_page(request: HttpRequest, form_id: int) -> HttpResponse:
             "submissions": page_of(
                 request, submission_list(user=request.user, form_id=form.pk), param="page"
             ),
+            "mapping": mapping_current(form=form),
+            "progress": form_progress(form=form),
         },
     )
+
+
+@require_GET
+@editor_required
+def form_progress_part(request: HttpRequest, form_id: int) -> HttpResponse:
+    """The progress bar alone, which the form page asks for again while submissions wait."""
+    form = form_get_for_user(user=request.user, form_id=form_id)
+    return render(
+        request,
+        "collect/_progress.html",
+        {"form": form, "progress": form_progress(form=form), "mapping": mapping_current(form=form)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def form_mapping(request: HttpRequest, form_id: int) -> HttpResponse:
+    """Which records the form feeds and from which questions; saving applies it again."""
+    if not request.user.is_manager:
+        raise PermissionDenied
+    form = form_get_for_user(user=request.user, form_id=form_id)
+    current = mapping_current(form=form)
+    fields = form_fields(form.xml)
+    registered = appliers()
+    if current is not None:
+        initial = current.kinds
+    else:  # suggestions by question name, for the kinds the form seems to record
+        initial = {}
+        for applier in registered:
+            chosen = suggested_fields(applier=applier, fields=fields)
+            if len(chosen) >= 2 or any(t.repeat and t.name in chosen for t in applier.fields):
+                initial[applier.kind] = {"fields": chosen, "constants": {}}
+    mapping_form = MappingForm(
+        request.POST or None, appliers=registered, fields=fields, initial_kinds=initial
+    )
+    if request.method == "POST" and mapping_form.is_valid():
+        mapping_save(by=request.user, form=form, kinds=mapping_form.kinds())
+        messages.success(
+            request, _("The mapping is saved; the form's submissions are being applied.")
+        )
+        return redirect("collect-form", form_id=form.pk)
+    return render(
+        request,
+        "collect/form_mapping.html",
+        {"form": form, "mapping_form": mapping_form, "current": current, "fields": fields},
+    )
+
+
+@require_POST
+@editor_required
+def form_apply_again(request: HttpRequest, form_id: int) -> HttpResponse:
+    """Every submission that failed or waits is applied again (corrected or not)."""
+    form = form_get_for_user(user=request.user, form_id=form_id)
+    roots = submission_list(user=request.user, form_id=form.pk).filter(
+        status__in=[RowStatus.FAILED, RowStatus.PENDING]
+    )
+    submissions_apply_again(
+        root_ids=list(roots.values_list("root_id", flat=True)),
+        language=get_language() or "",
+    )
+    return redirect("collect-form", form_id=form.pk)
 
 
 @require_POST
@@ -149,8 +231,38 @@ def submission_page(request: HttpRequest, submission_id: int) -> HttpResponse:
             .filter(root_id=submission.root_id)
             .defer("xml")
             .order_by("received_at", "id"),
+            "correction": CorrectionForm(submission=submission)
+            if submission.status != RowStatus.APPLIED
+            else None,
         },
     )
+
+
+@require_POST
+@editor_required
+def submission_correct_page(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Corrections beside the XML as it arrived; then it is applied again in the background."""
+    submission = submission_get_for_user(user=request.user, submission_id=submission_id)
+    if submission.status == RowStatus.APPLIED:
+        raise PermissionDenied
+    correction = CorrectionForm(request.POST, submission=submission)
+    if correction.is_valid():
+        submission_correct(
+            submission=submission,
+            corrections=correction.corrections(),
+            language=get_language() or "",
+        )
+        messages.success(request, _("Corrected: it is being applied again."))
+    return redirect("collect-submission", submission_id=submission.pk)
+
+
+@require_POST
+@editor_required
+def submission_apply_page(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = submission_get_for_user(user=request.user, submission_id=submission_id)
+    submissions_apply_again(root_ids=[submission.root_id], language=get_language() or "")
+    messages.success(request, _("It is being applied again."))
+    return redirect("collect-submission", submission_id=submission.pk)
 
 
 @require_GET

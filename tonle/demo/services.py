@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tonle.accounts.models import Role, User
 from tonle.cases.models import CaseKind
+from tonle.demo.forms import forms_load
 from tonle.demo.framework import framework_load
 from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
 from tonle.demo.public import public_site_load
@@ -220,6 +221,8 @@ def demo_load() -> DemoSummary:
         public_site_load(
             project=project, template=project.report_templates.get(), manager=users["manager"]
         )
+    if forms_load(project=project, manager=users["manager"]):
+        created = True
     return _summary(project, created=created)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +31,15 @@ class BilingualNamed(models.Model):
 def recorded_by(record: models.Model, *, user: AbstractBaseUser | None) -> None:
     """Name who made the change simple-history writes in the record's next history row."""
     record._history_user = user  # type: ignore[attr-defined]
+
+
+def record_withdraw(*, record: models.Model, user: AbstractBaseUser | None) -> bool:
+    """Delete a record that was made in error (a submission undone), keeping its history row
+    with who withdrew it. False, and the record kept, when other records still rest on it."""
+    recorded_by(record, user=user)
+    try:
+        with transaction.atomic():
+            record.delete()
+    except models.ProtectedError:
+        return False
+    return True

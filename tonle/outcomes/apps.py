@@ -10,6 +10,8 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self) -> None:
+        from tonle.collect.registry import applier_register
+        from tonle.outcomes.appliers import MILESTONE
         from tonle.outcomes.models import Assessment, Milestone, Story
         from tonle.outcomes.selectors import outcome_timeline
         from tonle.outcomes.services import assessments_clashing_in_merge
@@ -27,3 +29,4 @@ class OutcomesConfig(AppConfig):
                 clashing=assessments_clashing_in_merge,
             )
         )  # fmt: skip
+        applier_register(MILESTONE)

@@ -10,9 +10,10 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
-        from tonle.collect.registry import project_source_register
+        from tonle.collect.registry import applier_register, project_source_register
         from tonle.people.merging import merge_step_register, records_merge_step
         from tonle.people.timeline import register_timeline_source
+        from tonle.programs.appliers import ATTENDANCE
         from tonle.programs.models import Attendance
         from tonle.programs.selectors import attendance_timeline, projects_of_user
         from tonle.programs.services import attendances_clashing_in_merge
@@ -25,3 +26,4 @@ class ProgramsConfig(AppConfig):
                 clashing=attendances_clashing_in_merge,
             )
         )  # fmt: skip
+        applier_register(ATTENDANCE)

@@ -41,7 +41,8 @@ def test_manager_uploads_the_sample_and_gets_an_xform_with_its_id_version_and_ha
     response = _upload(client, world.project_a, SAMPLE.read_bytes(), "sample.xlsx")
     form = Form.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("collect-form", args=[form.pk])
+    # A new form is mapped next: its submissions wait for the mapping to be applied.
+    assert response["Location"] == reverse("collect-form-mapping", args=[form.pk])
     assert (form.form_id, form.version, form.title) == (
         "tonle_sample",
         "2026120101",

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from tonle.accounts.models import User
 from tonle.cases.models import Case
+from tonle.collect.models import Form
+from tonle.collect.ready_forms import FORMS
 from tonle.demo.management.commands.load_demo import NOT_LOADED
 from tonle.demo.support import OPEN_REFERRALS
 from tonle.geo.models import District
@@ -72,6 +74,11 @@ def test_demo_loads_into_an_empty_database_and_reproduces_the_reports_figures():
     assert set(leaders) == {"village_chief", "ccwc_member"}
     assert leaders["ccwc_member"].village.commune.name_en == "Bakong"
     assert all(p.group_memberships.exists() for p in leaders.values())
+
+    # CCDO's ready phone forms, uploaded for the project and mapped (issue 12).
+    forms = Form.objects.filter(project_id=project.pk, active=True)
+    assert sorted(forms.values_list("form_id", flat=True)) == sorted(FORMS)
+    assert all(form.mappings.exists() for form in forms)
 
     # The report's figures, from its framework, as `manage.py indicators` prints them (issue 4).
     printed = io.StringIO()
