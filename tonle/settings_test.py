@@ -20,3 +20,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
+# The loopback Kobo and Central servers answer at once: no waiting between tries.
+TONLE_IMPORT_BACKOFF = 0.0
