@@ -6,7 +6,14 @@ from django.db.models import QuerySet
 
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
-from tonle.collect.models import Attachment, Form, Submission
+from tonle.collect.models import (
+    Attachment,
+    Form,
+    ImportBatch,
+    ImportedRecord,
+    ImportSource,
+    Submission,
+)
 from tonle.collect.registry import projects_of
 
 
@@ -90,3 +97,34 @@ def submission_chain_newest(*, root_id: str) -> Submission | None:
     return (
         chain.exclude(instance_id__in=replaced).defer("xml").order_by("-received_at", "-id").first()
     )
+
+
+def may_import(user: User) -> bool:
+    """Imports bring whole projects in: M&E managers and administrators only."""
+    return user.is_authenticated and user.is_manager
+
+
+def import_sources_visible_to(*, user: User) -> QuerySet[ImportSource]:
+    return ImportSource.objects.all() if may_import(user) else ImportSource.objects.none()
+
+
+def import_source_get_for_user(*, user: User, source_id: int) -> ImportSource:
+    return guarded_get(
+        visible=import_sources_visible_to(user=user), record_type="import source",
+        record_id=source_id,
+    )  # fmt: skip
+
+
+def import_batch_get_for_user(*, user: User, batch_id: int) -> ImportBatch:
+    return guarded_get(
+        visible=ImportBatch.objects.filter(
+            source__in=import_sources_visible_to(user=user)
+        ).select_related("source", "by"),
+        record_type="import batch",
+        record_id=batch_id,
+    )
+
+
+def imported_records_of(*, batch: ImportBatch) -> QuerySet[ImportedRecord]:
+    """The batch's records in the order they arrived, without their content."""
+    return batch.imported.defer("content").order_by("id")

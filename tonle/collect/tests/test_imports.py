@@ -12,7 +12,6 @@ from tonle.collect.models import (
     Form,
     ImportBatch,
     ImportKind,
-    RecordResult,
     Submission,
 )
 from tonle.collect.selectors import submission_chain_newest
@@ -39,7 +38,9 @@ def central_source(world, server, password=None):
 
 
 def run(world, source) -> ImportBatch:
-    batch = ImportBatch.objects.create(source=source, by=world.manager, cursors_before=source.cursors)
+    batch = ImportBatch.objects.create(
+        source=source, by=world.manager, cursors_before=source.cursors
+    )
     import_batch_run(batch_id=batch.pk)
     batch.refresh_from_db()
     source.refresh_from_db()
@@ -48,7 +49,9 @@ def run(world, source) -> ImportBatch:
 
 def attendance(*names: str) -> dict:
     """Kobo's JSON of a repeat of women inside a group."""
-    return {WOMEN: [{f"{WOMEN}/name": name, f"{WOMEN}/age": 30 + i} for i, name in enumerate(names)]}
+    return {
+        WOMEN: [{f"{WOMEN}/name": name, f"{WOMEN}/age": 30 + i} for i, name in enumerate(names)]
+    }
 
 
 def _kobo_project(kobo_server):
