@@ -23,6 +23,7 @@ from tonle.accounts.models import User
 from tonle.collect.instances import InstanceError, instance_read
 from tonle.collect.kobo_forms import kobo_asset_xlsform, kobo_instance_xml
 from tonle.collect.models import (
+    BATCH_SILENT,
     Attachment,
     BatchStatus,
     Form,
@@ -95,6 +96,9 @@ def import_batch_start(*, by: User, source: ImportSource, language: str = "en") 
 
     with transaction.atomic():
         ImportSource.objects.select_for_update().filter(pk=source.pk).first()
+        for lost in source.batches.filter(status=BatchStatus.RUNNING):
+            if lost.silent:
+                _finish(lost, BatchStatus.FAILED, BATCH_SILENT, {})
         if source.batches.filter(status__in=ON_THE_WAY).exists():
             raise ValidationError(_("An import of this source is already running."))
         batch = ImportBatch.objects.create(
@@ -113,7 +117,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch | None:
     """Run a queued batch to its end (done, or stopped with its reason); None when it is not
     waiting (already run, or taken by another worker)."""
     taken = ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.QUEUED).update(
-        status=BatchStatus.RUNNING, started_at=timezone.now()
+        status=BatchStatus.RUNNING, started_at=timezone.now(), beat_at=timezone.now()
     )
     if not taken:
         return None
@@ -228,7 +232,9 @@ def _forms_total(batch: ImportBatch, total: int) -> None:
 
 
 def _form_done(batch: ImportBatch) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(forms_done=F("forms_done") + 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        forms_done=F("forms_done") + 1, beat_at=timezone.now()
+    )
 
 
 def _cursor_save(source: ImportSource, key: str, cursor: str) -> None:
@@ -354,7 +360,9 @@ def _record_result(
     imported.submission = submission
     imported.save(update_fields=["result", "reason", "submission"])
     counter = _COUNTER[RecordResult(result)]
-    ImportBatch.objects.filter(pk=batch.pk).update(**{counter: F(counter) + 1})
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        **{counter: F(counter) + 1}, beat_at=timezone.now()
+    )
     return imported
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -300,6 +300,12 @@ class ImportSource(models.Model):
         return self.name
 
 
+BATCH_SILENT = gettext_noop(
+    "The import stopped: its worker went silent (the server restarted, or it ran out of "
+    "memory). Nothing it brought is lost: run it again."
+)
+
+
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Running")
@@ -324,6 +330,9 @@ class ImportBatch(models.Model):
     queued_at = models.DateTimeField(_("asked at"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written with every record: a running batch silent for TONLE_IMPORT_SILENCE seconds lost
+    # its worker (killed, out of memory, the server restarted).
+    beat_at = models.DateTimeField(_("last heard of"), null=True, blank=True)
     forms_total = models.PositiveIntegerField(_("forms"), default=0)
     forms_done = models.PositiveIntegerField(_("forms read"), default=0)
     new = models.PositiveIntegerField(_("new"), default=0)
@@ -360,7 +369,16 @@ class ImportBatch(models.Model):
         return 100 * self.forms_done // self.forms_total if self.forms_total else 0
 
     @property
+    def silent(self) -> bool:
+        """Running, but its worker has not been heard of for too long: it is lost."""
+        if self.status != BatchStatus.RUNNING or self.beat_at is None:
+            return False
+        return (timezone.now() - self.beat_at).total_seconds() > settings.TONLE_IMPORT_SILENCE
+
+    @property
     def error_message(self) -> str:
+        if self.silent:
+            return gettext(BATCH_SILENT)
         return gettext(self.error_template) % self.error_params if self.error_template else ""
 
 

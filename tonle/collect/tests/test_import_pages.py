@@ -93,3 +93,24 @@ def test_only_managers_and_administrators_reach_the_import_pages(client, world, 
     assert client.post(reverse("collect-import-undo", args=[batch.pk])).status_code in (403, 404)
     assert client.post(reverse("collect-import-run", args=[source.pk])).status_code in (403, 404)
     assert ImportBatch.objects.count() == 1
+
+
+def test_a_batch_whose_worker_went_silent_is_shown_stopped_and_can_run_again(
+    client, world, kobo_server
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(world.manager)
+    _add(client, world, kobo_server, kobo_server.token)
+    source = ImportSource.objects.get()
+    lost = ImportBatch.objects.create(
+        source=source, by=world.manager, status=BatchStatus.RUNNING,
+        beat_at=timezone.now() - dt.timedelta(hours=1),
+    )  # fmt: skip
+    page = client.get(reverse("collect-import-batch", args=[lost.pk])).content.decode()
+    assert "went silent" in page and "every 1s" not in page
+    client.post(reverse("collect-import-run", args=[source.pk]))
+    lost.refresh_from_db()
+    assert lost.status == BatchStatus.FAILED and ImportBatch.objects.count() == 2
