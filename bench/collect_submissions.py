@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import multiprocessing
 import os
 import random
 import resource
@@ -60,7 +61,14 @@ def submissions(count: int) -> Iterator[tuple[int, bytes]]:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The largest resident size of this process or any receiving process it ran."""
+    return (
+        max(
+            resource.getrusage(who).ru_maxrss
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        / 1024
+    )
 
 
 def floor(count: int) -> dict[str, Any]:
@@ -103,12 +111,13 @@ def floor(count: int) -> dict[str, Any]:
             "attendances": attendances}  # fmt: skip
 
 
-def receiving(count: int) -> dict[str, Any]:
-    """What the OpenRosa POST does with each submission once its body is read."""
+def receiving(count: int, phones: int) -> dict[str, Any]:
+    """What the OpenRosa POST does with each submission once its body is read, in `phones`
+    processes at once (as gunicorn's workers receive from many phones)."""
+    from django.db import connections
+
     from tonle.accounts.models import User
-    from tonle.collect.instances import InstanceError, instance_read
     from tonle.collect.models import Form, Submission
-    from tonle.collect.services import submission_receive
 
     Submission.objects.all().delete()
     Form.objects.filter(form_id=FORM_ID).delete()
@@ -117,10 +126,35 @@ def receiving(count: int) -> dict[str, Any]:
         form_id=FORM_ID, version="1", title="Attendance", project_id=1, xml=XFORM, md5="-",
         xlsform_name="w3.xlsx",
     )  # fmt: skip
+    started = time.perf_counter()
+    if phones == 1:
+        shares = [_receive_share(count, 1, 0, form.pk, by.pk)]
+    else:
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(phones) as pool:
+            shares = pool.starmap(
+                _receive_share, [(count, phones, k, form.pk, by.pk) for k in range(phones)]
+            )
+    seconds = time.perf_counter() - started
+    refused = sorted(item for share in shares for item in share[0])
+    return {"seconds": seconds, "kept": Submission.objects.filter(form=form).count(),
+            "refused": refused, "attendances": sum(share[1] for share in shares)}  # fmt: skip
+
+
+def _receive_share(
+    count: int, phones: int, share: int, form_id: int, by_id: int
+) -> tuple[list[tuple[int, str]], int]:
+    from tonle.accounts.models import User
+    from tonle.collect.instances import InstanceError, instance_read
+    from tonle.collect.models import Form
+    from tonle.collect.services import submission_receive
+
+    form, by = Form.objects.get(pk=form_id), User.objects.get(pk=by_id)
     refused: list[tuple[int, str]] = []
     attendances = 0
-    started = time.perf_counter()
     for number, xml in submissions(count):
+        if number % phones != share:
+            continue
         try:
             instance = instance_read(xml)
         except InstanceError as bad:
@@ -128,9 +162,7 @@ def receiving(count: int) -> dict[str, Any]:
             continue
         submission_receive(by=by, form=form, xml=xml, instance=instance, parts=[], complete=True)
         attendances += len(instance.root.findall("attendance"))
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "kept": Submission.objects.filter(form=form).count(),
-            "refused": refused, "attendances": attendances}  # fmt: skip
+    return refused, attendances
 
 
 def apply_end_to_end(stored: Any) -> dict[str, Any] | None:
@@ -144,6 +176,9 @@ def apply_end_to_end(stored: Any) -> dict[str, Any] | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument(
+        "--phones", type=int, default=1, help="processes receiving at once (1: the logic alone)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DATABASE_URL", f"{PG_SERVER}/tonle_bench_w3")
     os.environ.setdefault("DEBUG", "1")
@@ -156,13 +191,13 @@ def main(argv: list[str] | None = None) -> int:
     log(f"W3: {args.count:,} submissions, about {args.count * ATTENDANCES:,} attendances")
     low = floor(args.count)
     log(f"floor done, peak memory {peak_mb():.0f} MB")
-    high = receiving(args.count)
+    high = receiving(args.count, args.phones)
     peak = peak_mb()
     from tonle.collect.models import Submission
 
     applied = apply_end_to_end(Submission.objects.filter(form__form_id=FORM_ID))
     out = io.StringIO()
-    for name, side in (("floor (lxml + COPY)", low), ("receiving (storing service)", high)):
+    for name, side in (("floor (lxml + COPY)", low), (f"receiving ({args.phones} at once)", high)):
         rate = args.count / side["seconds"]
         out.write(
             f"{name:30} {side['seconds']:8.1f} s  {rate:9,.0f} submissions/s  "
