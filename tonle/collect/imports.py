@@ -69,10 +69,11 @@ def import_source_save(
 ) -> ImportSource:
     """Add a source, or change one. The sign-in is sealed and never given back: left blank
     when changing a source, the one kept stays."""
+    given = token if kind == ImportKind.KOBO else email and password
+    if (source is None or source.kind != kind) and not given:
+        raise ValidationError(_("Give the sign-in for this server."))
     if source is None:
         source = ImportSource(created_by=by)
-        if not (token if kind == ImportKind.KOBO else email and password):
-            raise ValidationError(_("Give the sign-in for this server."))
     source.kind = kind
     source.name = name
     source.server_url = server_url.rstrip("/")
@@ -80,7 +81,7 @@ def import_source_save(
     source.remote_project = remote_project if kind == ImportKind.CENTRAL else None
     if kind == ImportKind.CENTRAL and not remote_project:
         raise ValidationError(_("Give the number of the ODK Central project."))
-    if token or (email and password):
+    if given:
         secret = (
             {"token": token} if kind == ImportKind.KOBO else {"email": email, "password": password}
         )

@@ -179,3 +179,20 @@ def test_a_wrong_central_password_stops_the_batch_with_its_reason(world, central
     _central_project(central_server)
     batch = run(world, central_source(world, central_server, password="nope"))
     assert batch.status == BatchStatus.FAILED and "refused the sign-in" in batch.error_message
+
+
+def test_a_source_keeps_its_sign_in_when_left_blank_but_not_when_its_server_kind_changes(
+    world, kobo_server
+):
+    from django.core.exceptions import ValidationError
+
+    source = kobo_source(world, kobo_server)
+    sealed = source.credentials
+    same = dict(kind=ImportKind.KOBO, name="Renamed", server_url=kobo_server.base_url)
+    import_source_save(by=world.manager, source=source, project_id=world.project_a.pk, **same)
+    assert source.credentials == sealed
+    with pytest.raises(ValidationError, match="sign-in"):
+        import_source_save(
+            by=world.manager, source=source, kind=ImportKind.CENTRAL, name="Central",
+            server_url=kobo_server.base_url, project_id=world.project_a.pk, remote_project=1,
+        )  # fmt: skip
