@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tonle.accounts.decorators import editor_required
 from tonle.collect.forms import ImportSourceForm
 from tonle.collect.imports import import_batch_start, import_batch_undo, import_source_save
-from tonle.collect.models import ImportSource
+from tonle.collect.models import BatchStatus, ImportSource
 from tonle.collect.registry import projects_of
 from tonle.collect.selectors import (
     import_batch_get_for_user,
     import_source_get_for_user,
-    import_sources_visible_to,
+    import_source_list,
     imported_records_of,
     may_import,
 )
@@ -36,10 +36,12 @@ def _managers_only(request: HttpRequest) -> None:
 def sources_page(request: HttpRequest) -> HttpResponse:
     _managers_only(request)
     names = {project.id: str(project) for project in projects_of(user=request.user)}
-    sources = page_of(request, import_sources_visible_to(user=request.user).defer("credentials"))
+    sources = page_of(request, import_source_list(user=request.user))
     for source in sources:
         source.project_name = names.get(source.project_id, "")
-        source.last_batch = source.batches.first()
+        source.last_status = (
+            BatchStatus(source.last_batch_status).label if source.last_batch_status else ""
+        )
     return render(request, "collect/import_sources.html", {"sources": sources})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
@@ -106,6 +106,20 @@ def may_import(user: User) -> bool:
 
 def import_sources_visible_to(*, user: User) -> QuerySet[ImportSource]:
     return ImportSource.objects.all() if may_import(user) else ImportSource.objects.none()
+
+
+def import_source_list(*, user: User) -> QuerySet[ImportSource]:
+    """Her sources, each with its latest batch's id and status, in one query."""
+    latest = ImportBatch.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
+    return (
+        import_sources_visible_to(user=user)
+        .defer("credentials", "cursors")
+        .annotate(
+            last_batch_id=Subquery(latest.values("id")[:1]),
+            last_batch_status=Subquery(latest.values("status")[:1]),
+        )
+        .order_by("name", "id")
+    )
 
 
 def import_source_get_for_user(*, user: User, source_id: int) -> ImportSource:

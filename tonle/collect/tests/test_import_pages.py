@@ -114,3 +114,16 @@ def test_a_batch_whose_worker_went_silent_is_shown_stopped_and_can_run_again(
     client.post(reverse("collect-import-run", args=[source.pk]))
     lost.refresh_from_db()
     assert lost.status == BatchStatus.FAILED and ImportBatch.objects.count() == 2
+
+
+def test_the_sources_list_reads_a_fixed_number_of_queries(
+    client, world, kobo_server, django_assert_max_num_queries
+):
+    client.force_login(world.manager)
+    for _ in range(3):
+        _add(client, world, kobo_server, kobo_server.token)
+    for source in ImportSource.objects.all():
+        ImportBatch.objects.create(source=source, by=world.manager)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("collect-imports")).content.decode()
+    assert page.count("Waiting") == 3
