@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils postgresql-client
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-report bench-duplicates bench-load bench-public clean
+        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-collect bench-report bench-duplicates bench-load bench-public clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -105,6 +105,9 @@ bench-support:
 
 bench-grid:
 	$(BIN)/python bench/grid.py
+
+bench-collect:
+	$(BIN)/python bench/collect_submissions.py
 
 bench-sheet:
 	$(BIN)/python bench/sheet_apply.py

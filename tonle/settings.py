@@ -220,6 +220,11 @@ TONLE_MAX_IMAGE_PIXELS = int(os.environ.get("TONLE_MAX_IMAGE_PIXELS", 64_000_000
 # Digest challenge holds before the phone is asked again.
 TONLE_COLLECT_MAX_BODY_BYTES = int(os.environ.get("TONLE_COLLECT_MAX_BODY_BYTES", 10 * 1024 * 1024))
 TONLE_COLLECT_REALM = os.environ.get("TONLE_COLLECT_REALM", "Tonle")
+# A KoboToolbox or ODK Central request that fails is tried this often, waiting 1, 2, 4 ... s.
+TONLE_IMPORT_ATTEMPTS = 3
+TONLE_IMPORT_BACKOFF = 1.0
+# A running import not heard of for this long lost its worker: shown stopped, and may run again.
+TONLE_IMPORT_SILENCE = 10 * 60.0
 TONLE_COLLECT_NONCE_SECONDS = int(os.environ.get("TONLE_COLLECT_NONCE_SECONDS", 300))
 
 SESSION_COOKIE_HTTPONLY = True

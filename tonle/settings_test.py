@@ -23,3 +23,5 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 # The public site's cache in memory, emptied before each test (tonle/conftest.py).
 CACHES = {**CACHES, "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",  # noqa: F405
                                 "LOCATION": "public", "TIMEOUT": None}}  # fmt: skip
+# The loopback Kobo and Central servers answer at once: no waiting between tries.
+TONLE_IMPORT_BACKOFF = 0.0

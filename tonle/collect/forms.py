@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tonle.collect.applying import FormField
-from tonle.collect.models import RowStatus
+from tonle.collect.models import ImportKind, RowStatus
 from tonle.collect.registry import Applier
 
 
@@ -139,3 +139,28 @@ class CorrectionForm(forms.Form):
             for number, path in enumerate(self.paths)
             if self.cleaned_data.get(f"c{number}", "").strip()
         }
+
+
+class ImportSourceForm(forms.Form):
+    """A source's settings; the sign-in fields are write-only: blank keeps the one kept."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Server"), choices=ImportKind.choices)
+    server_url = forms.URLField(label=_("Server address"), max_length=300, assume_scheme="https")
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    remote_project = forms.IntegerField(
+        label=_("ODK Central project number"), required=False, min_value=1
+    )
+    token = forms.CharField(
+        label=_("KoboToolbox API token"), required=False, max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+    email = forms.EmailField(label=_("ODK Central email"), required=False)
+    password = forms.CharField(
+        label=_("ODK Central password"), required=False, max_length=200, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, projects: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = [("", "—")] + [(p.id, str(p)) for p in projects]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -337,3 +338,158 @@ def _offset_of(text: str) -> str:
         if sign in clock:
             return sign + clock.rsplit(sign, 1)[1]
     return ""
+
+
+class ImportKind(models.TextChoices):
+    KOBO = "kobo", _("KoboToolbox")
+    CENTRAL = "central", _("ODK Central")
+
+
+class ImportSource(models.Model):
+    """A KoboToolbox account or an ODK Central project whose forms and submissions Tonle brings
+    in, batch after batch, each bringing only what is new or changed since the last."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    server_url = models.URLField(_("server address"), max_length=300)
+    # Central's project id on that server; Kobo assets belong to the account, not a project.
+    remote_project = models.PositiveIntegerField(_("Central project number"), null=True, blank=True)
+    project_id = models.PositiveBigIntegerField(_("project"), db_index=True)  # as Form has it
+    # The token, or email and password, sealed with a key derived from SECRET_KEY
+    # (tonle.collect.sealing): never shown again, only replaced.
+    credentials = models.TextField(_("sign-in"), blank=True)
+    # remote form id -> the client's cursor (to_json), where the next run starts.
+    cursors = models.JSONField(_("read up to"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("added by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("import source")
+        verbose_name_plural = _("import sources")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+BATCH_SILENT = gettext_noop(
+    "The import stopped: its worker went silent (the server restarted, or it ran out of "
+    "memory). Nothing it brought is lost: run it again."
+)
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Stopped")
+    UNDONE = "undone", _("Undone")
+
+
+class ImportBatch(models.Model):
+    """One run of an import: what it brought, record by record, and how far it got."""
+
+    source = models.ForeignKey(
+        ImportSource, on_delete=models.PROTECT, related_name="batches", verbose_name=_("source")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("started by"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    queued_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written with every record: a running batch silent for TONLE_IMPORT_SILENCE seconds lost
+    # its worker (killed, out of memory, the server restarted).
+    beat_at = models.DateTimeField(_("last heard of"), null=True, blank=True)
+    forms_total = models.PositiveIntegerField(_("forms"), default=0)
+    forms_done = models.PositiveIntegerField(_("forms read"), default=0)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    new_versions = models.PositiveIntegerField(_("new versions"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    # A RemoteError kept as its untranslated template and parameters, so each page says it in
+    # its reader's language.
+    error_template = models.TextField(_("error"), blank=True)
+    error_params = models.JSONField(_("error details"), default=dict, blank=True)
+    cursors_before = models.JSONField(_("read up to, before"), default=dict, blank=True)
+    forms_created = models.JSONField(_("forms it added"), default=list, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("undone by"),
+    )  # fmt: skip
+    task_id = models.CharField(max_length=64, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")  # of its reasons
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-queued_at", "-id"]
+
+    @property
+    def records(self) -> int:
+        return self.new + self.new_versions + self.unchanged + self.failed
+
+    @property
+    def progress(self) -> int:
+        if self.status in (BatchStatus.DONE, BatchStatus.UNDONE):
+            return 100
+        return 100 * self.forms_done // self.forms_total if self.forms_total else 0
+
+    @property
+    def silent(self) -> bool:
+        """Running, but its worker has not been heard of for too long: it is lost."""
+        if self.status != BatchStatus.RUNNING or self.beat_at is None:
+            return False
+        return (timezone.now() - self.beat_at).total_seconds() > settings.TONLE_IMPORT_SILENCE
+
+    @property
+    def error_message(self) -> str:
+        if self.silent:
+            return gettext(BATCH_SILENT)
+        return gettext(self.error_template) % self.error_params if self.error_template else ""
+
+
+class RecordResult(models.TextChoices):
+    NEW = "new", _("New")
+    NEW_VERSION = "new_version", _("New version")
+    UNCHANGED = "unchanged", _("Unchanged")
+    FAILED = "failed", _("Failed")
+
+
+class ImportedRecord(models.Model):
+    """One remote record exactly as the server served it, kept before anything is made of it."""
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="imported", verbose_name=_("batch")
+    )
+    form_id = models.CharField(_("remote form"), max_length=100)
+    remote_id = models.CharField(_("remote id"), max_length=100)
+    instance_id = models.CharField(_("instance id"), max_length=100, blank=True)
+    root_uuid = models.CharField(_("first version"), max_length=100, blank=True)
+    deprecated_id = models.CharField(_("replaces"), max_length=100, blank=True)
+    submitted_at = models.DateTimeField(_("received by the server"))
+    submitted_text = models.CharField(_("received (as written)"), max_length=40)  # with offset
+    modified_at = models.DateTimeField(_("changed on the server"), null=True, blank=True)
+    content = models.BinaryField(_("as it arrived"))
+    content_type = models.CharField(_("type"), max_length=100)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)  # name, type, url
+    result = models.CharField(_("result"), max_length=12, choices=RecordResult.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("submission"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+        ordering = ["batch", "id"]
+        indexes = [models.Index(fields=["batch", "result"])]

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from tonle.accounts.guards import guarded_get
 from tonle.accounts.models import Role, User
-from tonle.collect.models import Attachment, Form, RowStatus, Submission
+from tonle.collect.models import (
+    Attachment,
+    Form,
+    ImportBatch,
+    ImportedRecord,
+    ImportSource,
+    RowStatus,
+    Submission,
+)
 from tonle.collect.registry import projects_of
 
 
@@ -121,3 +129,48 @@ def form_progress(*, form: Form) -> Progress:
         applied=counts.get(RowStatus.APPLIED, 0),
         failed=counts.get(RowStatus.FAILED, 0),
     )
+
+
+def may_import(user: User) -> bool:
+    """Imports bring whole projects in: M&E managers and administrators only."""
+    return user.is_authenticated and user.is_manager
+
+
+def import_sources_visible_to(*, user: User) -> QuerySet[ImportSource]:
+    return ImportSource.objects.all() if may_import(user) else ImportSource.objects.none()
+
+
+def import_source_list(*, user: User) -> QuerySet[ImportSource]:
+    """Her sources, each with its latest batch's id and status, in one query."""
+    latest = ImportBatch.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id")
+    return (
+        import_sources_visible_to(user=user)
+        .defer("credentials", "cursors")
+        .annotate(
+            last_batch_id=Subquery(latest.values("id")[:1]),
+            last_batch_status=Subquery(latest.values("status")[:1]),
+        )
+        .order_by("name", "id")
+    )
+
+
+def import_source_get_for_user(*, user: User, source_id: int) -> ImportSource:
+    return guarded_get(
+        visible=import_sources_visible_to(user=user), record_type="import source",
+        record_id=source_id,
+    )  # fmt: skip
+
+
+def import_batch_get_for_user(*, user: User, batch_id: int) -> ImportBatch:
+    return guarded_get(
+        visible=ImportBatch.objects.filter(
+            source__in=import_sources_visible_to(user=user)
+        ).select_related("source", "by"),
+        record_type="import batch",
+        record_id=batch_id,
+    )
+
+
+def imported_records_of(*, batch: ImportBatch) -> QuerySet[ImportedRecord]:
+    """The batch's records in the order they arrived, without their content."""
+    return batch.imported.defer("content").order_by("id")

@@ -33,7 +33,7 @@ from tonle.collect.models import (
 from tonle.collect.registry import applier_of, appliers, media_provider
 from tonle.collect.selectors import submission_chain_newest
 from tonle.collect.sheets import Sheet
-from tonle.collect.xlsform import Problem, XLSFormError, xlsform_convert
+from tonle.collect.xlsform import ConvertedForm, Problem, XLSFormError, xlsform_convert
 
 
 def upload_store(
@@ -96,13 +96,33 @@ def row_correct(*, row: IncomingRow, corrections: dict[str, str]) -> IncomingRow
     return row
 
 
-def form_upload(*, by: User, project_id: int, file_name: str, data: bytes) -> Form:
-    """Convert an XLSForm and keep it, with the file as uploaded, as the form's newest version.
+def form_upload(
+    *, by: User, project_id: int, file_name: str, data: bytes, active: bool = True
+) -> Form:
+    """Convert an XLSForm and keep it, with the file as uploaded, as the form's newest version
+    (on the phones unless `active` is False: an imported form waits until a manager puts it
+    there).
 
     Raises XLSFormError with the problems (by row) when it cannot become a form, or when its
     version is already uploaded: phones only fetch a form again when its version changes.
     """
     converted = xlsform_convert(file_name=file_name, data=data)
+    return form_keep(
+        by=by, project_id=project_id, converted=converted, file_name=file_name, data=data,
+        active=active,
+    )  # fmt: skip
+
+
+def form_keep(
+    *,
+    by: User,
+    project_id: int,
+    converted: ConvertedForm,
+    file_name: str,
+    data: bytes,
+    active: bool = True,
+) -> Form:
+    """Keep a converted form, and the file it was made from, as a new version of its form id."""
     earlier = Form.objects.filter(form_id=converted.form_id)
     other_project = earlier.exclude(project_id=project_id).first()
     if other_project is not None:
@@ -139,11 +159,13 @@ def form_upload(*, by: User, project_id: int, file_name: str, data: bytes) -> Fo
         itemsets=converted.itemsets,
         warnings=warnings,
         uploaded_by=by,
+        active=active,
     )
     form.xlsform.save(_stored_name(file_name), ContentFile(data), save=False)
     try:
         with transaction.atomic():
-            earlier.filter(active=True).update(active=False)
+            if active:
+                earlier.filter(active=True).update(active=False)
             form.save()
     except BaseException:
         form.xlsform.delete(save=False)

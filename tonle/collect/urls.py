@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tonle.collect import openrosa, views
+from tonle.collect import import_views, openrosa, views
 
 urlpatterns = [
     # OpenRosa: the server URL Collect is given is .../collect
@@ -36,5 +36,15 @@ urlpatterns = [
         name="collect-submission-apply",
     ),
     path("attachments/<int:attachment_id>/", views.attachment_file, name="collect-attachment"),
+    path("imports/", import_views.sources_page, name="collect-imports"),
+    path("imports/add/", import_views.source_edit, name="collect-import-add"),
+    path("imports/<int:source_id>/", import_views.source_edit, name="collect-import-source"),
+    path("imports/<int:source_id>/run/", import_views.source_run, name="collect-import-run"),
+    path("imports/batches/<int:batch_id>/", import_views.batch_page, name="collect-import-batch"),
+    path(
+        "imports/batches/<int:batch_id>/undo/",
+        import_views.batch_undo,
+        name="collect-import-undo",
+    ),
     path("phone-password/", views.phone_password, name="collect-phone-password"),
 ]

@@ -72,7 +72,24 @@ def xlsform_convert(*, file_name: str, data: bytes) -> ConvertedForm:
         raise XLSFormError([Problem(None, str(too_big))]) from too_big
     except Exception as broken:
         raise XLSFormError([problem_of(str(broken) or broken.__class__.__name__)]) from broken
-    root = etree.fromstring(result.xform.encode())
+    return xform_read(
+        xml=result.xform,
+        itemsets=result.itemsets or "",
+        warnings=[problem_of(text) for text in warnings],
+    )
+
+
+def xform_read(
+    *, xml: str, itemsets: str = "", warnings: list[Problem] | None = None
+) -> ConvertedForm:
+    """The form id, version, title and media files of an XForm, made here or elsewhere (an ODK
+    Central form); XLSFormError when it is not a form Tonle can keep."""
+    try:
+        root = etree.fromstring(
+            xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except etree.XMLSyntaxError as broken:
+        raise XLSFormError([Problem(None, str(broken))]) from broken
     instance = root.find(f".//{{{XFORMS}}}instance")
     data_root = instance[0] if instance is not None and len(instance) else None
     if data_root is None:
@@ -87,11 +104,11 @@ def xlsform_convert(*, file_name: str, data: bytes) -> ConvertedForm:
                                     % {"column": too_long[0], "limit": MAX_ID})])  # fmt: skip
     title = root.findtext("{http://www.w3.org/1999/xhtml}head/{http://www.w3.org/1999/xhtml}title")
     return ConvertedForm(
-        xml=result.xform,
+        xml=xml,
         form_id=form_id,
         version=version,
         title=(title or form_id)[:255],
-        media=sorted(set(_MEDIA.findall(result.xform))),
-        itemsets=result.itemsets or "",
-        warnings=[problem_of(text) for text in warnings],
+        media=sorted(set(_MEDIA.findall(xml))),
+        itemsets=itemsets,
+        warnings=warnings or [],
     )

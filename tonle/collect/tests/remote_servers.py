@@ -259,6 +259,18 @@ def submission_xml(
     ).encode()
 
 
+def form_xml(form_id: str, version: str = "1") -> bytes:
+    """The XForm of the form the submissions fill (GET .../forms/{xmlFormId}.xml)."""
+    return (
+        f'<?xml version="1.0"?><h:html xmlns="http://www.w3.org/2002/xforms" '
+        f'xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" '
+        f'xmlns:orx="http://openrosa.org/xforms"><h:head><h:title>{form_id.title()}</h:title>'
+        f'<model><instance><data id="{form_id}" version="{version}"><woman_name/>'
+        f"<visit_date/><photo/><women><name/></women><meta><instanceID/></meta></data>"
+        f"</instance></model></h:head><h:body/></h:html>"
+    ).encode()
+
+
 @dataclass
 class CentralVersion:
     instance_id: str
@@ -435,6 +447,10 @@ class CentralServer:
                     if p == pid
                 ]
             )
+        if match := re.fullmatch(r"/v1/projects/(\d+)/forms/([^/]+)\.xml", path):
+            if (int(match[1]), match[2]) not in self.forms:
+                return None
+            return Response(form_xml(match[2]), content_type="application/xml")
         if match := re.fullmatch(r"/v1/projects/(\d+)/forms/([^/]+)\.svc/Submissions", path):
             submissions = self.forms.get((int(match[1]), match[2]))
             if submissions is None:
