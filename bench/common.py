@@ -143,6 +143,34 @@ def run_parent(args: argparse.Namespace, bench: Benchmark) -> int:
     return 1 if failed else 0
 
 
+def load_test_children(
+    args: argparse.Namespace, *, script: str, name: str, pg_database: str
+) -> tuple[list[dict[str, Any]], int]:
+    """A load test's parent: the script again in a child per database asked for (Django reads
+    its settings once per process), each with a var folder and a result file named `name`;
+    the results read back, and the first failing exit code."""
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    results, code = [], 0
+    for db in databases:
+        result_path = OUT_DIR / f"{name}-result-{db}.json"
+        result_path.unlink(missing_ok=True)
+        env = {**os.environ, "DEBUG": "1", CHILD_ENV: db, RESULT_ENV: str(result_path),
+               "TONLE_VAR_DIR": str(OUT_DIR / f"{name}-{db}")}  # fmt: skip
+        env.pop("DATABASE_URL", None)
+        if db == "postgres":
+            env["DATABASE_URL"] = f"{args.pg_server.rstrip('/')}/{pg_database}"
+        print(f"\n=== {db} ===", flush=True)
+        child = subprocess.call([sys.executable, script, *sys.argv[1:]], env=env, cwd=ROOT)
+        if not result_path.exists():
+            print(f"{db}: the load test did not finish (exit {child})")
+            code = 1
+            continue
+        results.append(json.loads(result_path.read_text()))
+        code = code or child
+    return results, code
+
+
 def fmt_ms(value: float) -> str:
     return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
 

@@ -41,13 +41,13 @@ from typing import Any
 
 from common import (
     CHILD_ENV,
-    OUT_DIR,
     PG_SERVER,
     RESULT_ENV,
     ROOT,
     free_port,
     fresh_database,
     gunicorn_command,
+    load_test_children,
     log,
     percentile,
     pg_drop,
@@ -101,26 +101,7 @@ def main() -> int:
 
 
 def _parent(args: argparse.Namespace) -> int:
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    results, code = [], 0
-    for db in databases:
-        result_path = OUT_DIR / f"load-result-{db}.json"
-        result_path.unlink(missing_ok=True)
-        var = OUT_DIR / f"load-{db}"
-        env = {**os.environ, "DEBUG": "1", CHILD_ENV: db, RESULT_ENV: str(result_path),
-               "TONLE_VAR_DIR": str(var)}  # fmt: skip
-        env.pop("DATABASE_URL", None)
-        if db == "postgres":
-            env["DATABASE_URL"] = f"{args.pg_server.rstrip('/')}/{PG_DATABASE}"
-        print(f"\n=== {db} ===", flush=True)
-        child = subprocess.call([sys.executable, __file__, *sys.argv[1:]], env=env, cwd=ROOT)
-        if not result_path.exists():
-            print(f"{db}: the load test did not finish (exit {child})")
-            code = 1
-            continue
-        results.append(json.loads(result_path.read_text()))
-        code = code or child
+    results, code = load_test_children(args, script=__file__, name="load", pg_database=PG_DATABASE)
     for result in results:
         _print_result(result)
     return code

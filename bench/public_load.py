@@ -15,7 +15,7 @@ project's impact page in turn, with `--think` seconds between two pages, on guni
 
 Prints per page and per run the count, p50/p95/p99 and errors (any answer but 200, any
 connection error), and the ratio of the baseline's p95 to the cached one. Target: p95 under
-200 ms and 0 errors, cached. Exit 1 when missed. Results in `bench/out/public-load-<db>.json`.
+200 ms and 0 errors, cached. Exit 1 when missed. Results in `bench/out/public-load-result-<db>.json`.
 """
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from typing import Any
 
 from common import (
     CHILD_ENV,
-    OUT_DIR,
     PG_SERVER,
     RESULT_ENV,
     ROOT,
     free_port,
     fresh_database,
     gunicorn_command,
+    load_test_children,
     log,
     percentile,
     pg_drop,
@@ -76,25 +76,9 @@ def main() -> int:
 
 
 def _parent(args: argparse.Namespace) -> int:
-    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    results, code = [], 0
-    for db in databases:
-        result_path = OUT_DIR / f"public-load-{db}.json"
-        result_path.unlink(missing_ok=True)
-        env = {**os.environ, "DEBUG": "1", CHILD_ENV: db, RESULT_ENV: str(result_path),
-               "TONLE_VAR_DIR": str(OUT_DIR / f"public-{db}")}  # fmt: skip
-        env.pop("DATABASE_URL", None)
-        if db == "postgres":
-            env["DATABASE_URL"] = f"{args.pg_server.rstrip('/')}/{PG_DATABASE}"
-        print(f"\n=== {db} ===", flush=True)
-        child = subprocess.call([sys.executable, __file__, *sys.argv[1:]], env=env, cwd=ROOT)
-        if not result_path.exists():
-            print(f"{db}: the load test did not finish (exit {child})")
-            code = 1
-            continue
-        results.append(json.loads(result_path.read_text()))
-        code = code or child
+    results, code = load_test_children(
+        args, script=__file__, name="public-load", pg_database=PG_DATABASE
+    )
     for result in results:
         _print(result)
     return code
