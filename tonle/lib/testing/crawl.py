@@ -29,8 +29,9 @@ from tonle.accounts.models import Role
 from tonle.accounts.tests.factories import UserFactory
 from tonle.cases.models import CaseKind
 from tonle.cases.services import case_open, note_add
+from tonle.collect.imports import import_batch_start, import_source_save
 from tonle.collect.instances import instance_read
-from tonle.collect.models import Upload
+from tonle.collect.models import ImportKind, Upload
 from tonle.collect.services import Part, submission_receive
 from tonle.collect.tests.phone import instance_xml, sample_form
 from tonle.groups.tests.factories import GroupMembershipFactory
@@ -230,6 +231,12 @@ def crawl_world_build(*, world: Any) -> Crawl:
         by=w.officer_a, form=form, xml=xml, instance=instance_read(xml), complete=True,
         parts=[Part(name="her.jpg", content_type="image/jpeg", data=_photo().read())],
     )  # fmt: skip
+    # An import of a Kobo project, queued (no server is asked: the worker does not run here).
+    source = import_source_save(
+        by=w.manager, kind=ImportKind.KOBO, name="CCDO Kobo", server_url="http://127.0.0.1:9",
+        project_id=w.project_a.pk, token="not-a-token",
+    )  # fmt: skip
+    batch = import_batch_start(by=w.manager, source=source)
     # A woman registered twice, merged: her record stays, seen on the merge pages only.
     merge = participants_merge(by=w.manager, survivor=ParticipantFactory(village=w.village_a),
                                merged=ParticipantFactory(village=w.village_a), values={})  # fmt: skip
@@ -282,6 +289,8 @@ def crawl_world_build(*, world: Any) -> Crawl:
         "first_id": [w.woman_a.pk, w.mentee.pk, MISSING],
         "second_id": [case_woman.pk, w.woman_b.pk],
         "merge_id": [merge.pk, MISSING],
+        "source_id": [source.pk, MISSING],
+        "batch_id": [batch.pk, MISSING],
         "post_slug": [p.slug for p in public_posts] + ["no-such-post"],
         "category": [category.slug, "no-such-category"],
         "tag": ["leadership", "no-such-tag"],
