@@ -196,6 +196,30 @@ def test_an_officer_registers_attends_refers_books_the_trip_and_sees_the_referra
     shots(page, "officer-5-referral-back")
 
 
+def test_an_officer_registering_a_woman_sees_her_already_registered_in_khmer_script(
+    live_server, world, phone: Callable[..., Page], shots
+):
+    """She types Latin letters; the registry holds the woman in Khmer script only: the match is
+    shown with its score and reasons before anything is saved, with a link to her page."""
+    existing = ParticipantFactory(village=world.village_a, name_km="ចាន់ សុភា", name_latin="",
+                                  birth_year=1985)  # fmt: skip
+    page = phone(locale="en")
+    log_in(page, live_server.url, "officer_a")
+    page.goto(live_server.url + reverse("people-create"))
+    page.locator("input[name=name_latin]").fill("Sopheap Chhan")
+    page.locator("select[name=village]").select_option(str(world.village_a.pk))
+    page.locator("input[name=birth_year]").fill("1985")
+    page.locator("main form button.primary").click()
+    match = page.locator("[data-match-score]").first
+    expect(match).to_contain_text("likely the same woman")
+    expect(page.locator("[data-match-agree]").first).to_contain_text("sounds like")
+    shots(page, "officer-0-likely-match")
+    assert Participant.objects.filter(name_latin="Sopheap Chhan").count() == 0  # nothing saved
+    # Her page opens beside the form, which keeps what was typed.
+    link = page.get_by_role("link", name=existing.display_name).first
+    expect(link).to_have_attribute("href", reverse("people-detail", args=[existing.pk]))
+
+
 def test_a_smart_woman_logs_a_contact_on_a_mentoring_and_on_a_counselling_case_in_khmer(
     live_server, world, phone: Callable[..., Page], shots
 ):
