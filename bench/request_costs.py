@@ -8,7 +8,7 @@ framework under 1 s), and the median CPU time of this process (which, on a machi
 with others, moves less than the clock). Run it on a database that has the demo:
 
     TONLE_VAR_DIR=/tmp/load-var DEBUG=1 .venv/bin/python manage.py load_demo --if-empty
-    TONLE_VAR_DIR=/tmp/load-var DEBUG=1 .venv/bin/python bench/requests.py
+    TONLE_VAR_DIR=/tmp/load-var DEBUG=1 .venv/bin/python bench/request_costs.py
 
 It adds an officer, her activity and a manager (as the load test does) and ticks women
 present in that activity: use a scratch database.
