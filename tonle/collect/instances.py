@@ -124,9 +124,10 @@ def instance_read(xml: bytes) -> Instance:
     )
 
 
-def moment_of(text: str) -> dt.datetime | None:
-    """The instant a phone's time means, offsets written any way ("-04", "+0700", "+07:00",
-    "Z"); a time without an offset is Cambodia's. None if it is not a time."""
+def moment_with_offset(text: str, *, naive: dt.tzinfo) -> dt.datetime | None:
+    """A time as a phone, a form or a server writes it, its offset kept however it is written
+    ("-04", "+0700", "+07:00", "Z", a space before it); a time without an offset is taken in
+    `naive`. None if it is not a time."""
     found = _TIME.fullmatch(text.strip())
     if not found:
         return None
@@ -143,9 +144,13 @@ def moment_of(text: str) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(f"{day}T{clock}{offset}")
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-    return moment.astimezone(dt.UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=naive)
+
+
+def moment_of(text: str) -> dt.datetime | None:
+    """The instant a phone's time means, in UTC; a time without an offset is Cambodia's."""
+    moment = moment_with_offset(text, naive=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return moment.astimezone(dt.UTC) if moment is not None else None
 
 
 def select_multiple_values(text: str) -> list[str]:

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext, gettext_noop
 
+from tonle.collect.instances import moment_with_offset
+
 Source = Literal["kobo", "central"]
 
 
@@ -118,5 +120,7 @@ def parse_remote_time(text: str, *, naive: dt.tzinfo = dt.UTC) -> dt.datetime:
     Accepts "Z", "+07:00", "+0700" and "-04"; a time without offset is taken in `naive`
     (Kobo writes `_submission_time` in UTC without saying so). Raises ValueError.
     """
-    moment = dt.datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=naive)
+    moment = moment_with_offset(text, naive=naive)
+    if moment is None:
+        raise ValueError(f"not a time: {text!r}")
+    return moment
