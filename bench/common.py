@@ -432,6 +432,8 @@ PARTICIPANT_FIELDS = [
     "name_latin",
     "name_km_key",
     "name_latin_key",
+    "name_km_skeleton",
+    "name_latin_skeleton",
     "sex",
     "date_of_birth",
     "birth_year",
@@ -462,11 +464,10 @@ def participant_rows(
     They live in the villages in turn and registered between the two dates.
     """
     from tonle.demo.names import FAMILY_NAMES, GIVEN_NAMES
-    from tonle.lib.text import khmer_key, latin_key, phone_key
+    from tonle.lib.text import phone_key
+    from tonle.people.names import name_keys
 
     true, false, tz = loader.true, loader.false, loader.tz
-    km_keys: dict[str, str] = {}
-    latin_keys: dict[str, str] = {}
     first, last = registered
     span = (last - first).days
     prefixes = ["012", "015", "016", "017", "070", "077", "078", "089", "092", "096", "097"]
@@ -482,10 +483,7 @@ def participant_rows(
             name_latin = f"{family_latin.upper()} {given_latin}"
         else:
             name_latin = f"{family_latin} {given_latin}"
-        if name_km not in km_keys:
-            km_keys[name_km] = khmer_key(name_km)
-        if name_latin not in latin_keys:
-            latin_keys[name_latin] = latin_key(name_latin)
+        keys = name_keys(name_km=name_km, name_latin=name_latin)  # cached per name
         girl = rng.random() < 0.25
         birth_year = rng.randint(2005, 2012) if girl else rng.randint(1950, 2004)
         born = dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
@@ -504,8 +502,10 @@ def participant_rows(
         yield (
             name_km,
             name_latin,
-            km_keys[name_km],
-            latin_keys[name_latin],
+            keys.km_key,
+            keys.latin_key,
+            keys.km_skeleton,
+            keys.latin_skeleton,
             sex,
             born.isoformat() if rng.random() < 0.4 else None,
             birth_year,

@@ -160,16 +160,7 @@ class Answers:
     def pick(self, field: str, among: QuerySet, *, required: bool = True) -> Any:
         """The record whose id the answer holds, among those the user may use; else a problem
         named by the field (and no word of whether it exists outside her reach)."""
-        value = self.required(field) if required else self.text(field)
-        if not value:
-            return None
-        found = among.filter(pk=int(value)).first() if value.isdigit() else None
-        if found is None:
-            self.fail(
-                field,
-                _("No record with the id “%(value)s” that you may use.") % {"value": value},
-            )
-        return found
+        return pick_each([self], field, among, required=required)[0]
 
     def take_up(self, app_label: str, model: str) -> Any:
         """The next record of that model an earlier application of this chain made, to be
@@ -224,6 +215,24 @@ class Answers:
     def check(self) -> None:
         if self.errors:
             raise ApplyError(dict(self.errors))
+
+
+def pick_each(
+    answers: list[Answers], field: str, among: QuerySet, *, required: bool = True
+) -> list[Any]:
+    """Answers.pick for each of many answers (the repeats of a group) in one query."""
+    values = [one.required(field) if required else one.text(field) for one in answers]
+    wanted = {int(value) for value in values if value.isdigit()}
+    found = {record.pk: record for record in among.filter(pk__in=wanted)} if wanted else {}
+    picked = []
+    for one, value in zip(answers, values, strict=True):
+        record = found.get(int(value)) if value.isdigit() else None
+        if value and record is None:
+            one.fail(
+                field, _("No record with the id “%(value)s” that you may use.") % {"value": value}
+            )
+        picked.append(record)
+    return picked
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,55 @@ class Submission(models.Model):
         return _offset_of(self.started_text)
 
 
+class ApplyQueue(models.Model):
+    """A submission chain waiting to be applied, queued in the same transaction that stored or
+    changed it: a worker that dies, or a server that stops between the two, loses nothing."""
+
+    root_id = models.CharField(_("first version"), max_length=100, unique=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chain waiting to be applied")
+        verbose_name_plural = _("chains waiting to be applied")
+
+    def __str__(self) -> str:
+        return self.root_id
+
+
+class UnreadableSubmission(models.Model):
+    """A submission refused because its XML could not be read, kept as it arrived with the
+    reason it was refused, so nothing sent is lost and the phone's problem can be found."""
+
+    body = models.BinaryField(_("as it arrived"))
+    # A phone sends a refused submission again and again: it is kept once.
+    sha256 = models.CharField(_("checksum"), max_length=64, unique=True)
+    reason = models.TextField(_("reason"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("unreadable submission")
+        verbose_name_plural = _("unreadable submissions")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.submitted_by_id} {self.received_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+    @property
+    def text(self) -> str:
+        """The start of what arrived, as text, to be read on the page (it may not be UTF-8)."""
+        return bytes(self.body[:4000]).decode("utf-8", errors="replace")
+
+
 class FormMapping(models.Model):
     """Which of Tonle's records a form version feeds, and from which of its fields: numbered,
     never changed; a change of mapping is a new number, and the form's submissions are

@@ -29,7 +29,12 @@ from tonle.collect.models import Form
 from tonle.collect.phone_auth import challenge, phone_user
 from tonle.collect.registry import media_provider
 from tonle.collect.selectors import forms_for_phone, forms_visible_to, may_collect
-from tonle.collect.services import Part, SubmissionConflict, submission_receive
+from tonle.collect.services import (
+    Part,
+    SubmissionConflict,
+    submission_receive,
+    submission_unreadable_keep,
+)
 from tonle.lib.chunked import TOO_LARGE as CHUNKED_TOO_LARGE
 from tonle.lib.uploads import TOO_LARGE
 
@@ -242,6 +247,7 @@ def submission(request: HttpRequest) -> HttpResponse:
     try:
         instance = instance_read(xml)
     except InstanceError as bad:
+        submission_unreadable_keep(by=request.user, body=xml, reason=str(bad))
         return _message(str(bad), status=400)
     form = (
         forms_visible_to(user=request.user)

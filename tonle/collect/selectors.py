@@ -16,6 +16,7 @@ from tonle.collect.models import (
     ImportSource,
     RowStatus,
     Submission,
+    UnreadableSubmission,
 )
 from tonle.collect.registry import projects_of
 
@@ -69,6 +70,15 @@ def submission_list(
     if status:
         submissions = submissions.filter(status=status)
     return submissions.defer("xml").order_by("-received_at", "-id")
+
+
+def unreadable_submissions_visible_to(*, user: User) -> QuerySet[UnreadableSubmission]:
+    """What phones sent that could not be read: all of it for managers (who find the phone's
+    problem), her own for anyone else who collects. Unread, it may name anybody, so no wider."""
+    if not may_collect(user):
+        return UnreadableSubmission.objects.none()
+    kept = UnreadableSubmission.objects.select_related("submitted_by")
+    return kept if user.is_manager else kept.filter(submitted_by=user)
 
 
 def submission_get_for_user(*, user: User, submission_id: int) -> Submission:

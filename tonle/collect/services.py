@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -21,6 +22,7 @@ from tonle.collect.applying import Answers, ApplyError
 from tonle.collect.instances import Instance, instance_root, moment_of
 from tonle.collect.models import (
     AppliedRecord,
+    ApplyQueue,
     Attachment,
     Form,
     FormMapping,
@@ -28,12 +30,15 @@ from tonle.collect.models import (
     PhoneCredential,
     RowStatus,
     Submission,
+    UnreadableSubmission,
     Upload,
 )
 from tonle.collect.registry import applier_of, appliers, media_provider
 from tonle.collect.selectors import submission_chain_newest
 from tonle.collect.sheets import Sheet
 from tonle.collect.xlsform import ConvertedForm, Problem, XLSFormError, xlsform_convert
+
+logger = logging.getLogger(__name__)
 
 
 def upload_store(
@@ -185,6 +190,16 @@ def form_set_active(*, form: Form, active: bool) -> Form:
     return form
 
 
+def submission_unreadable_keep(*, by: User, body: bytes, reason: str) -> UnreadableSubmission:
+    """Keep what a phone sent that could not be read as a submission, once, with the reason
+    the phone was told."""
+    kept, _created = UnreadableSubmission.objects.get_or_create(
+        sha256=hashlib.sha256(body).hexdigest(),
+        defaults={"body": body, "reason": reason, "submitted_by": by},
+    )
+    return kept
+
+
 class SubmissionConflict(ValueError):
     """The instance id was already received with a different XML."""
 
@@ -286,7 +301,7 @@ def _submission_create(
             if root_id != submission.instance_id:
                 Submission.objects.filter(root_id=submission.instance_id).update(root_id=root_id)
             if complete:
-                transaction.on_commit(lambda: submissions_enqueue(root_ids=[root_id]))
+                submissions_enqueue(root_ids=[root_id])
     except BaseException:
         for file in files:
             default_storage.delete(file["file"])
@@ -307,7 +322,7 @@ def _attachments_add(*, submission: Submission, parts: list[Part], complete: boo
             if complete and not submission.complete:
                 submission.complete = True
                 submission.save(update_fields=["complete"])
-                transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
+                submissions_enqueue(root_ids=[submission.root_id])
     except BaseException:
         for file in files:
             default_storage.delete(file["file"])
@@ -386,8 +401,9 @@ def submission_correct(
     submission.corrections = corrections
     submission.status = RowStatus.PENDING
     submission.language = language[:10] or submission.language
-    submission.save(update_fields=["corrections", "status", "language"])
-    transaction.on_commit(lambda: submissions_enqueue(root_ids=[submission.root_id]))
+    with transaction.atomic():
+        submission.save(update_fields=["corrections", "status", "language"])
+        submissions_enqueue(root_ids=[submission.root_id])
     return submission
 
 
@@ -402,8 +418,9 @@ def mapping_save(
     with transaction.atomic():
         last = form.mappings.order_by("-number").values_list("number", flat=True).first() or 0
         mapping = FormMapping.objects.create(form=form, number=last + 1, kinds=kinds, made_by=by)
-        roots = form.submissions.values_list("root_id", flat=True).distinct()
-        transaction.on_commit(lambda: submissions_enqueue(root_ids=list(roots)))
+        submissions_enqueue(
+            root_ids=list(form.submissions.values_list("root_id", flat=True).distinct())
+        )
     return mapping
 
 
@@ -420,18 +437,89 @@ def mapping_current(*, form: Form) -> FormMapping | None:
 
 
 def submissions_enqueue(*, root_ids: list[str]) -> None:
-    """Apply these chains in the background, one task each."""
-    from tonle.collect.tasks import apply_chain
+    """Queue these chains to be applied in the background, in the caller's transaction (so a
+    chain is queued if and only if what changed it is kept), and see that a worker will come."""
+    if not root_ids:
+        return
+    now = timezone.now()
+    ApplyQueue.objects.bulk_create(
+        [ApplyQueue(root_id=root_id, queued_at=now) for root_id in dict.fromkeys(root_ids)],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    apply_queue_wake()
 
-    for root_id in dict.fromkeys(root_ids):
-        apply_chain.enqueue(root_id)
+
+def apply_queue_wake() -> None:
+    """Ask the worker to work through the queue, unless it is asked already. (A task that has
+    started may finish just before new chains are committed: the worker's supervisor calls
+    this every few seconds while chains wait, so none waits for long.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    from tonle.collect.tasks import apply_queued
+
+    if not DBTaskResult.objects.filter(status="READY", task_path=apply_queued.module_path).exists():
+        apply_queued.enqueue()
+
+
+def apply_queue_sweep() -> None:
+    """Wake the worker if chains wait and no task is asked to apply them: a worker that died
+    mid-batch leaves its chains queued (its transaction rolled back), never half applied."""
+    if ApplyQueue.objects.exists():
+        apply_queue_wake()
+
+
+# Chains applied in one transaction: one commit for many submissions, each in a savepoint of
+# its own so that one refused does not hold the others back.
+APPLY_BATCH = 100
+
+
+def apply_queue_run(*, limit: int | None = None) -> int:
+    """Apply the queued chains, a batch per transaction, until the queue is empty (or `limit`
+    chains are applied); returns the number applied. Several workers share the queue."""
+    done = 0
+    while limit is None or done < limit:
+        with transaction.atomic():
+            batch = list(
+                ApplyQueue.objects.select_for_update(skip_locked=True)
+                .order_by("id")
+                .values_list("id", "root_id")[
+                    : APPLY_BATCH if limit is None else min(APPLY_BATCH, limit - done)
+                ]
+            )
+            if not batch:
+                break
+            for _pk, root_id in batch:
+                _queued_chain_apply(root_id=root_id)
+            ApplyQueue.objects.filter(pk__in=[pk for pk, _root in batch]).delete()
+        done += len(batch)
+    return done
+
+
+def _queued_chain_apply(*, root_id: str) -> None:
+    submission = Submission.objects.filter(root_id=root_id).defer("xml").first()
+    if submission is None:
+        return
+    try:
+        with transaction.atomic():
+            submission_apply(submission=submission)
+    except Exception:
+        # A fault of Tonle's, not of the submission: it is written down, the submission says
+        # so for the officer to apply again, and the rest of the batch goes on.
+        logger.exception("Applying the submission chain %s failed", root_id)
+        newest = submission_chain_newest(root_id=root_id)
+        if newest is not None:
+            submission_mark_failed(submission=newest, errors={"": _(
+                "Tonle could not apply this submission because of a fault of its own; the "
+                "administrator can read why in the server's log. Apply it again later.")})  # fmt: skip
 
 
 def submissions_apply_again(*, root_ids: list[str], language: str = "") -> None:
     """Apply these chains again in the background, their reasons written in `language`."""
-    if language:
-        Submission.objects.filter(root_id__in=root_ids).update(language=language[:10])
-    transaction.on_commit(lambda: submissions_enqueue(root_ids=root_ids))
+    with transaction.atomic():
+        if language:
+            Submission.objects.filter(root_id__in=root_ids).update(language=language[:10])
+        submissions_enqueue(root_ids=root_ids)
 
 
 def submission_unapply(*, by: User | None, submission: Submission) -> int:

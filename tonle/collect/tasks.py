@@ -6,19 +6,14 @@ from __future__ import annotations
 from django_tasks import task
 
 from tonle.collect.imports import import_batch_run
-from tonle.collect.models import Submission
-from tonle.collect.services import submission_apply
+from tonle.collect.services import apply_queue_run
 
 
 @task()
-def apply_chain(root_id: str) -> str:
-    """Apply the newest version of a submission chain; idempotent, so a retry or a second
-    task for the same chain changes nothing. Returns the status it ended with."""
-    submission = Submission.objects.filter(root_id=root_id).defer("xml").first()
-    if submission is None:
-        return ""
-    applied = submission_apply(submission=submission)
-    return applied.status if applied is not None else "waiting"
+def apply_queued() -> int:
+    """Apply the chains waiting in the queue, until it is empty; returns how many. Applying is
+    idempotent, so a retry, or a second task at once, applies nothing twice."""
+    return apply_queue_run()
 
 
 @task()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("forms/<int:form_id>/apply/", views.form_apply_again, name="collect-form-apply"),
     path("forms/<int:form_id>/xlsform/", views.form_xlsform, name="collect-form-xlsform"),
     path("submissions/", views.submissions_page, name="collect-submissions"),
+    path("submissions/unreadable/", views.unreadable_submissions_page, name="collect-unreadable"),
     path("submissions/<int:submission_id>/", views.submission_page, name="collect-submission"),
     path(
         "submissions/<int:submission_id>/xml/", views.submission_xml, name="collect-submission-xml"

@@ -33,6 +33,7 @@ from tonle.collect.selectors import (
     submission_get_for_user,
     submission_list,
     submissions_visible_to,
+    unreadable_submissions_visible_to,
 )
 from tonle.collect.services import (
     form_set_active,
@@ -212,7 +213,19 @@ def submissions_page(request: HttpRequest) -> HttpResponse:
             "submissions": page_of(
                 request, submission_list(user=request.user, form_id=form_id, status=status)
             ),
+            "unreadable": unreadable_submissions_visible_to(user=request.user).count(),
         },
+    )
+
+
+@require_GET
+@editor_required
+def unreadable_submissions_page(request: HttpRequest) -> HttpResponse:
+    """What phones sent that could not be read, with the reason each phone was told."""
+    return render(
+        request,
+        "collect/unreadable.html",
+        {"unreadable": page_of(request, unreadable_submissions_visible_to(user=request.user))},
     )
 
 

@@ -8,11 +8,12 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy
 
 from tonle.accounts.models import User
-from tonle.collect.applying import Answers
+from tonle.collect.applying import Answers, pick_each
 from tonle.collect.registry import Applier, TargetField
 from tonle.geo.models import Village
 from tonle.lib.models import record_withdraw
 from tonle.people.appliers import NEW_WOMAN_FIELDS, woman_new
+from tonle.people.models import Participant
 from tonle.people.selectors import participants_visible_to
 from tonle.programs.models import (
     Activity,
@@ -23,7 +24,7 @@ from tonle.programs.models import (
     Project,
 )
 from tonle.programs.selectors import activities_visible_to
-from tonle.programs.services import activity_create, attendance_record, attendance_remove
+from tonle.programs.services import activity_create, attendance_remove, attendances_record_many
 
 
 def _activity(answers: Answers) -> tuple[Activity | None, bool]:
@@ -54,19 +55,30 @@ def _apply(answers: Answers) -> list[Model]:
     if activity is None:
         return []
     made: list[Model] = [activity] if made_it else []
-    women = participants_visible_to(user=answers.user)
+    repeats = answers.repeats("women")
+    chosen = [one for one in repeats if one.text("woman")]
+    # The women picked from the list, found in one query; the others registered at the door.
+    picked = dict(
+        zip(
+            chosen,
+            pick_each(chosen, "woman", participants_visible_to(user=answers.user)),
+            strict=True,
+        )
+    )
     village = Village.objects.get(pk=activity.village_id)
-    for one in answers.repeats("women"):
-        woman = one.pick("woman", women) if one.text("woman") else woman_new(one, village=village)
+    present: list[Participant] = []
+    for one in repeats:
+        woman = picked[one] if one in picked else woman_new(one, village=village)
         if woman is None:
             continue
-        if not one.text("woman"):
+        if one not in picked:
             made.append(woman)  # registered at the door: undone after her attendance
-        attendance, created = attendance_record(
-            by=answers.user, activity=activity, participant=woman, source=AttendanceSource.FORM
-        )
-        if created:
-            made.append(attendance)
+        present.append(woman)
+    if answers.errors:
+        return made  # refused as a whole: nothing is recorded
+    made += attendances_record_many(
+        by=answers.user, activity=activity, participants=present, source=AttendanceSource.FORM
+    )
     return made
 
 

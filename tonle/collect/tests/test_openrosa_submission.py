@@ -10,9 +10,10 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.urls import reverse
 
 from tonle.accounts.models import AccessAction, AccessLog
-from tonle.collect.models import RowStatus, Submission
+from tonle.collect.models import RowStatus, Submission, UnreadableSubmission
 from tonle.collect.tests.phone import RESPONSE, instance_xml, message_of
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -149,9 +150,30 @@ def test_sloppy_xml_from_real_phones_is_kept(collect_phone, live_server, world, 
 def test_a_submission_without_proper_ids_is_refused_400_with_its_reason(
     collect_phone, live_server, world, form_a, xml, says
 ):
-    response = collect_phone("officer_a").submit(xml)
+    phone = collect_phone("officer_a")
+    response = phone.submit(xml)
     assert response.status_code == 400 and says in message_of(response)
     assert not Submission.objects.exists()
+    # What arrived is kept as it came, with the reason the phone was told; sent again, once.
+    assert phone.submit(xml).status_code == 400
+    kept = UnreadableSubmission.objects.get()
+    assert bytes(kept.body) == xml and kept.reason == message_of(response)
+    assert kept.submitted_by == world.officer_a
+
+
+def test_what_could_not_be_read_is_listed_for_managers_and_for_its_sender_only(
+    collect_phone, live_server, world, form_a, client
+):
+    assert collect_phone("officer_a").submit(b"<data>cut off").status_code == 400
+    client.force_login(world.manager)
+    page = client.get(reverse("collect-submissions")).content.decode()
+    assert reverse("collect-unreadable") in page
+    listed = client.get(reverse("collect-unreadable")).content.decode()
+    assert "&lt;data&gt;cut off" in listed and "officer_a" in listed
+    client.force_login(world.officer_b)
+    assert "cut off" not in client.get(reverse("collect-unreadable")).content.decode()
+    client.force_login(world.officer_a)
+    assert "cut off" in client.get(reverse("collect-unreadable")).content.decode()
 
 
 def test_two_xml_parts_are_refused(collect_phone, live_server, world, form_a):

@@ -3,7 +3,8 @@ whenever it dies, and the PDFs it leaves behind settled so that no page waits fo
 
 Beside it, every --catch-up seconds, the indicator grids (the dashboard's reach among them)
 are saved caught up with the records (results_catch_up): readers never write, so this is
-where they are kept in step.
+where they are kept in step; and submissions left waiting (their worker died while applying
+them) are handed to the worker again.
 
 `make run` starts it beside the web server; in production a systemd unit runs it (README)."""
 
@@ -25,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
 
+from tonle.collect.services import apply_queue_sweep
 from tonle.reports.services import render_jobs_recover
 from tonle.results.services import results_catch_up
 
@@ -141,6 +143,10 @@ class _Supervisor:
                     results_catch_up()
                 except Exception:  # the database may be briefly locked or down: next time
                     logger.exception("Could not catch the reach figures and grids up")
+                try:
+                    apply_queue_sweep()
+                except Exception:
+                    logger.exception("Could not look for submissions waiting to be applied")
         finally:
             connections.close_all()  # this thread's own connections
 
