@@ -254,8 +254,16 @@ class FormMapping(models.Model):
 
 
 class AppliedRecord(models.Model):
-    """A record a submission made when it was applied, so that it can be undone exactly once
-    before its chain is applied again (named by app and model: collect imports no record app)."""
+    """A record a submission's chain recorded when it was applied, so that it can be undone
+    exactly once before its chain is applied again (named by app and model: collect imports no
+    record app).
+
+    Several chains may record the same record (two phones ticking the same woman at the same
+    activity), and a record may have been there before any form (ticked on the web page): each
+    chain holds a claim on it, and the one that `owns` it is the one that made it. Undoing a
+    chain only lets its claim go; the record itself is undone when its owner lets go and no
+    other chain claims it, and a record no chain made is never undone by a form.
+    """
 
     submission = models.ForeignKey(
         Submission,
@@ -267,6 +275,9 @@ class AppliedRecord(models.Model):
     app_label = models.CharField(_("app"), max_length=60)
     model = models.CharField(_("model"), max_length=60)
     object_id = models.PositiveBigIntegerField(_("record"))
+    # The chain that made it, or took it over when the one that made it was undone while this
+    # one still recorded it.
+    owns = models.BooleanField(_("made by this chain"), default=True)
 
     class Meta:
         verbose_name = _("applied record")
@@ -274,8 +285,12 @@ class AppliedRecord(models.Model):
         ordering = ["submission", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["app_label", "model", "object_id"], name="applied_record_once"
+                fields=["submission", "app_label", "model", "object_id"],
+                name="applied_record_once_per_submission",
             )
+        ]
+        indexes = [
+            models.Index(fields=["app_label", "model", "object_id"], name="applied_record_claims")
         ]
 
 

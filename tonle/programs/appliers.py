@@ -29,7 +29,8 @@ from tonle.programs.services import activity_create, attendance_record, attendan
 def _activity(answers: Answers) -> tuple[Activity | None, bool]:
     """The activity chosen by id, or a new one from the form's answers; (activity, made)."""
     if answers.text("activity"):
-        return answers.pick("activity", activities_visible_to(user=answers.user)), False
+        picked = answers.pick("activity", activities_visible_to(user=answers.user))
+        return answers.claim(picked), False
     project = Project.objects.get(pk=answers.project_id)
     component = answers.pick("component", Component.objects.filter(project=project))
     activity_type = answers.pick("activity_type", ActivityType.objects.all())
@@ -57,16 +58,19 @@ def _apply(answers: Answers) -> list[Model]:
     women = participants_visible_to(user=answers.user)
     village = Village.objects.get(pk=activity.village_id)
     for one in answers.repeats("women"):
-        woman = one.pick("woman", women) if one.text("woman") else woman_new(one, village=village)
+        chosen = bool(one.text("woman"))
+        woman = one.claim(one.pick("woman", women)) if chosen else woman_new(one, village=village)
         if woman is None:
             continue
-        if not one.text("woman"):
+        if not chosen:
             made.append(woman)  # registered at the door: undone after her attendance
         attendance, created = attendance_record(
             by=answers.user, activity=activity, participant=woman, source=AttendanceSource.FORM
         )
         if created:
             made.append(attendance)
+        else:  # ticked already, by another form or on the web page: theirs to undo
+            one.claim(attendance)
     return made
 
 
