@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -486,6 +489,9 @@ class ImportedRecord(models.Model):
         ImportBatch, on_delete=models.CASCADE, related_name="imported", verbose_name=_("batch")
     )
     form_id = models.CharField(_("remote form"), max_length=100)
+    # An entity of an ODK Central entity list (named here) rather than a submission: its
+    # remote id is the entity's uuid and its content the entity as Central served it.
+    entity_list = models.CharField(_("entity list"), max_length=100, blank=True)
     remote_id = models.CharField(_("remote id"), max_length=100)
     instance_id = models.CharField(_("instance id"), max_length=100, blank=True)
     root_uuid = models.CharField(_("first version"), max_length=100, blank=True)
@@ -508,3 +514,11 @@ class ImportedRecord(models.Model):
         verbose_name_plural = _("imported records")
         ordering = ["batch", "id"]
         indexes = [models.Index(fields=["batch", "result"])]
+
+    @property
+    def entity(self) -> dict[str, Any]:
+        """An entity's label and properties as Central served them ({} for a submission)."""
+        if not self.entity_list:
+            return {}
+        row = json.loads(bytes(self.content))
+        return {key: value for key, value in row.items() if key not in ("__id", "__system")}
