@@ -32,6 +32,8 @@ def _apply(answers: Answers) -> list[Model]:
         answers.refused(invalid, {"date": "date", "duration_minutes": "duration_minutes",
                                   "follow_up_on": "follow_up_on", "": "date"})  # fmt: skip
         return []
+    if not opens_case:  # her case was there already: its maker may not withdraw it under her
+        answers.claim(session.case)
     return [session.case, session] if opens_case else [session]
 
 

@@ -70,6 +70,7 @@ class Answers:
         corrections: dict[str, str],
         shared: dict[str, Any],
         errors: dict[str, str],
+        claimed: list[Any] | None = None,
     ) -> None:
         self.submission = submission
         self.user = user
@@ -82,6 +83,8 @@ class Answers:
         # What an earlier kind made for the later ones, e.g. {"participant": <woman>}.
         self.shared = shared
         self.errors = errors
+        # Records the submission records that were there already (see claim), in order.
+        self.claimed: list[Any] = [] if claimed is None else claimed
         self._where = path  # the path errors are named by: /data/women[2]
 
     def _mapped(self, field: str) -> str:
@@ -162,6 +165,15 @@ class Answers:
         named by the field (and no word of whether it exists outside her reach)."""
         return pick_each([self], field, among, required=required)[0]
 
+    def claim(self, record: Any) -> Any:
+        """A record the submission records that was there already (her attendance ticked by
+        another phone, the activity or woman chosen by id): while this chain is applied, undoing
+        the chain that made it leaves it, and this chain may undo it only if it made it. Returns
+        the record."""
+        if record is not None:
+            self.claimed.append(record)
+        return record
+
     def take_up(self, app_label: str, model: str) -> Any:
         """The next record of that model an earlier application of this chain made, to be
         changed and kept instead of made again (None when there is none left)."""
@@ -197,6 +209,7 @@ class Answers:
                 corrections=self._corrections,
                 shared=self.shared,
                 errors=self.errors,
+                claimed=self.claimed,
             )
             inner._where = f"{self._where.rstrip('/')}/{'/'.join(steps[len(own) :])}[{number}]"
             found.append(inner)

@@ -20,6 +20,14 @@ from django.utils.translation import gettext_noop, override
 from lxml import etree
 
 from tonle.accounts.models import User
+from tonle.collect.applying import form_fields, suggested_fields
+from tonle.collect.entities import (
+    LABEL,
+    entity_instance_id,
+    entity_list_xform,
+    entity_record,
+    entity_xml,
+)
 from tonle.collect.instances import InstanceError, instance_read
 from tonle.collect.kobo_forms import kobo_asset_xlsform, kobo_instance_xml
 from tonle.collect.models import (
@@ -35,10 +43,12 @@ from tonle.collect.models import (
     RowStatus,
     Submission,
 )
+from tonle.collect.registry import appliers
 from tonle.collect.remote.central import CentralClient, CentralCursor
 from tonle.collect.remote.kobo import KoboClient, KoboCursor
-from tonle.collect.remote.records import RemoteError, RemoteRecord
+from tonle.collect.remote.records import RemoteEntity, RemoteError, RemoteRecord
 from tonle.collect.sealing import Unreadable, seal, unseal
+from tonle.collect.selectors import submission_chain_newest
 from tonle.collect.services import (
     Part,
     SubmissionConflict,
@@ -213,7 +223,8 @@ def _run_central(batch: ImportBatch, secret: dict[str, str]) -> None:
         **_client_options(),
     ) as client:  # fmt: skip
         remote_forms = client.forms(project_id=project)
-        _forms_total(batch, len(remote_forms))
+        datasets = client.datasets(project_id=project)
+        _forms_total(batch, len(remote_forms) + len(datasets))
         for remote in remote_forms:
             form, problem = _form_for(
                 batch,
@@ -233,6 +244,82 @@ def _run_central(batch: ImportBatch, secret: dict[str, str]) -> None:
                 cursor = cursor.after(record)
             _cursor_save(source, key, cursor.to_json())
             _form_done(batch)
+        for dataset in datasets:
+            _entity_list_import(batch, client, project, dataset)
+
+
+def _entity_list_import(
+    batch: ImportBatch, client: CentralClient, project: int, dataset: str
+) -> None:
+    """An entity list's entities new or changed since the last run, each kept as served; and,
+    when a kind of record can be made of them (a list of women), each is a submission of a
+    form made of the list, mapped and applied as phones' submissions are."""
+    source = batch.source
+    properties = client.dataset_properties(project_id=project, dataset=dataset)
+    form = _entity_form_for(batch, project, dataset, properties)
+    key = f"{project}/datasets/{dataset}"
+    cursor = CentralCursor.from_json(source.cursors.get(key, ""))
+    for entity in client.entities(project_id=project, dataset=dataset, since=cursor):
+        record = entity_record(entity, replaces=_entity_replaces(entity))
+        if form is None:
+            _entity_keep(batch, record, dataset)
+        else:
+            _record_import(batch, form, "", record, partial(entity_xml, entity=entity),
+                           entity_list=dataset)  # fmt: skip
+        cursor = cursor.after(entity)
+    _cursor_save(source, key, cursor.to_json())
+    _form_done(batch)
+
+
+def _entity_form_for(
+    batch: ImportBatch, project: int, dataset: str, properties: list[str]
+) -> Form | None:
+    """The form an entity list's entities are submissions of, when some kind of record would
+    be suggested for its properties on the mapping page (as for a phone's form); else None."""
+    converted = xform_read(xml=entity_list_xform(project=project, dataset=dataset,
+                                                 properties=properties))  # fmt: skip
+    # Its own properties must suggest two fields of a kind: the label alone (a name) would
+    # make a woman of any list's entity.
+    fields = [f for f in form_fields(converted.xml) if f.name != LABEL]
+    if not any(len(suggested_fields(applier=a, fields=fields)) >= 2 for a in appliers()):
+        return None
+    form, problem = _form_for(
+        batch, converted.form_id, converted.version, file_name=f"{dataset}.xml",
+        data=converted.xml.encode(), convert=lambda data: converted,
+    )  # fmt: skip
+    if form is None:
+        logger.warning("Entity list %s kept without a form: %s", dataset, problem)
+    return form
+
+
+def _entity_replaces(entity: RemoteEntity) -> str:
+    """The version of the entity this one replaces: the newest Tonle holds ("" when none);
+    for a version held already, the one it replaced then, so that it arrives the same."""
+    instance_id = entity_instance_id(entity.uuid, entity.version)
+    held = Submission.objects.filter(instance_id=instance_id).first()
+    if held is not None:
+        return held.deprecated_id
+    newest = submission_chain_newest(root_id=entity_instance_id(entity.uuid, 1))
+    return newest.instance_id if newest is not None else ""
+
+
+def _entity_keep(batch: ImportBatch, record: RemoteRecord, dataset: str) -> ImportedRecord:
+    """An entity kept as it arrived, shown on the batch page: new, a new version of one an
+    earlier batch brought, or unchanged."""
+    imported = _imported_keep(batch, record, entity_list=dataset)
+    earlier = (
+        ImportedRecord.objects.filter(
+            batch__source=batch.source, entity_list=dataset, remote_id=imported.remote_id
+        )
+        .exclude(batch__status=BatchStatus.UNDONE)
+        .exclude(pk=imported.pk)
+    )
+    result = RecordResult.NEW
+    if earlier.filter(instance_id=imported.instance_id).exists():
+        result = RecordResult.UNCHANGED
+    elif earlier.exists():
+        result = RecordResult.NEW_VERSION
+    return _record_result(batch, imported, result, "")
 
 
 def _forms_total(batch: ImportBatch, total: int) -> None:
@@ -289,19 +376,13 @@ def _root_tag(form: Form | None) -> str:
     return etree.QName(instance[0]).localname if instance is not None and len(instance) else "data"
 
 
-def _record_import(
-    batch: ImportBatch,
-    form: Form | None,
-    problem: str,
-    record: RemoteRecord,
-    xml_of: Callable[[RemoteRecord, Form], bytes],
+def _imported_keep(
+    batch: ImportBatch, record: RemoteRecord, *, entity_list: str = ""
 ) -> ImportedRecord:
-    """Keep the record as it arrived, then make it a submission through the storing path
-    phones use: new, a new version of an earlier one, unchanged (stored once), or failed
-    with its reason."""
-    imported = ImportedRecord.objects.create(
+    return ImportedRecord.objects.create(
         batch=batch,
         form_id=record.form_id[:100],
+        entity_list=entity_list[:100],
         remote_id=record.remote_id[:100],
         instance_id=record.instance_id[:100],
         root_uuid=record.root_uuid[:100],
@@ -315,6 +396,21 @@ def _record_import(
             {"name": a.name, "type": a.mime_type, "url": a.url} for a in record.attachments
         ],
     )
+
+
+def _record_import(
+    batch: ImportBatch,
+    form: Form | None,
+    problem: str,
+    record: RemoteRecord,
+    xml_of: Callable[[RemoteRecord, Form], bytes],
+    *,
+    entity_list: str = "",
+) -> ImportedRecord:
+    """Keep the record as it arrived, then make it a submission through the storing path
+    phones use: new, a new version of an earlier one, unchanged (stored once), or failed
+    with its reason."""
+    imported = _imported_keep(batch, record, entity_list=entity_list)
     try:
         if form is None:
             raise InstanceError(problem)

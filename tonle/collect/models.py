@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -303,8 +306,16 @@ class FormMapping(models.Model):
 
 
 class AppliedRecord(models.Model):
-    """A record a submission made when it was applied, so that it can be undone exactly once
-    before its chain is applied again (named by app and model: collect imports no record app)."""
+    """A record a submission's chain recorded when it was applied, so that it can be undone
+    exactly once before its chain is applied again (named by app and model: collect imports no
+    record app).
+
+    Several chains may record the same record (two phones ticking the same woman at the same
+    activity), and a record may have been there before any form (ticked on the web page): each
+    chain holds a claim on it, and the one that `owns` it is the one that made it. Undoing a
+    chain only lets its claim go; the record itself is undone when its owner lets go and no
+    other chain claims it, and a record no chain made is never undone by a form.
+    """
 
     submission = models.ForeignKey(
         Submission,
@@ -316,6 +327,9 @@ class AppliedRecord(models.Model):
     app_label = models.CharField(_("app"), max_length=60)
     model = models.CharField(_("model"), max_length=60)
     object_id = models.PositiveBigIntegerField(_("record"))
+    # The chain that made it, or took it over when the one that made it was undone while this
+    # one still recorded it.
+    owns = models.BooleanField(_("made by this chain"), default=True)
 
     class Meta:
         verbose_name = _("applied record")
@@ -323,8 +337,12 @@ class AppliedRecord(models.Model):
         ordering = ["submission", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["app_label", "model", "object_id"], name="applied_record_once"
+                fields=["submission", "app_label", "model", "object_id"],
+                name="applied_record_once_per_submission",
             )
+        ]
+        indexes = [
+            models.Index(fields=["app_label", "model", "object_id"], name="applied_record_claims")
         ]
 
 
@@ -520,6 +538,9 @@ class ImportedRecord(models.Model):
         ImportBatch, on_delete=models.CASCADE, related_name="imported", verbose_name=_("batch")
     )
     form_id = models.CharField(_("remote form"), max_length=100)
+    # An entity of an ODK Central entity list (named here) rather than a submission: its
+    # remote id is the entity's uuid and its content the entity as Central served it.
+    entity_list = models.CharField(_("entity list"), max_length=100, blank=True)
     remote_id = models.CharField(_("remote id"), max_length=100)
     instance_id = models.CharField(_("instance id"), max_length=100, blank=True)
     root_uuid = models.CharField(_("first version"), max_length=100, blank=True)
@@ -542,3 +563,11 @@ class ImportedRecord(models.Model):
         verbose_name_plural = _("imported records")
         ordering = ["batch", "id"]
         indexes = [models.Index(fields=["batch", "result"])]
+
+    @property
+    def entity(self) -> dict[str, Any]:
+        """An entity's label and properties as Central served them ({} for a submission)."""
+        if not self.entity_list:
+            return {}
+        row = json.loads(bytes(self.content))
+        return {key: value for key, value in row.items() if key not in ("__id", "__system")}

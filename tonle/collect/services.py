@@ -539,28 +539,48 @@ _TAKEN_UP_AGAIN = frozenset({("people", "participant")})
 def _chain_unapply(
     *, by: User | None, root_id: str, keep: frozenset[tuple[str, str]]
 ) -> tuple[int, dict[tuple[str, str], list[Any]]]:
-    """Undo the chain's records but those of the models in `keep`, which are returned (in the
+    """Let go of the chain's records, newest first, undoing those it alone still holds (see
+    AppliedRecord); but those it made of the models in `keep` are returned instead (in the
     order they were made) for the appliers to take up again."""
     undone = 0
     kept: dict[tuple[str, str], list[Any]] = {}
     chain = Submission.objects.filter(root_id=root_id)
     made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
     for applied in made.select_for_update():
-        applier = applier_of(applied.kind)
         model = apps.get_model(applied.app_label, applied.model)
         record = model.objects.filter(pk=applied.object_id).first()
-        if record is not None and (applied.app_label, applied.model) in keep:
+        applied.delete()
+        if record is None:
+            continue
+        if applied.owns and (applied.app_label, applied.model) in keep:
             kept.setdefault((applied.app_label, applied.model), []).insert(
                 0, (applied.kind, record)
             )
-        elif applier is not None and record is not None:
-            applier.undo(by, record)
+        elif _record_release(by=by, kind=applied.kind, record=record, owned=applied.owns):
             undone += 1
-        applied.delete()
     chain.exclude(status=RowStatus.PENDING).update(
         status=RowStatus.PENDING, result="", applied_at=None
     )
     return undone, kept
+
+
+def _record_release(*, by: User | None, kind: str, record: Any, owned: bool) -> bool:
+    """A chain's claim on the record is gone: undo the record if that chain made it and no
+    other chain still records it; while another does, the record is that chain's to undo.
+    True when it was undone."""
+    others = AppliedRecord.objects.select_for_update().filter(
+        app_label=record._meta.app_label, model=record._meta.model_name, object_id=record.pk
+    )
+    heir = others.order_by("id").first()
+    if heir is not None:
+        if owned and not others.filter(owns=True).exists():
+            others.filter(pk=heir.pk).update(owns=True)
+        return False
+    applier = applier_of(kind)
+    if not owned or applier is None:
+        return False
+    applier.undo(by, record)
+    return True
 
 
 def submission_apply(*, submission: Submission) -> Submission | None:
@@ -602,6 +622,7 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
             root = instance_root(bytes(newest.xml))
             shared: dict[str, Any] = {"earlier": kept}
             made: list[tuple[str, Any]] = []
+            claimed: list[tuple[str, Any]] = []
             for applier in appliers():
                 plan = mapping.kinds.get(applier.kind)
                 if plan is None:
@@ -618,24 +639,20 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
                     errors=errors,
                 )
                 made += [(applier.kind, record) for record in applier.apply(answers)]
+                claimed += [(applier.kind, record) for record in answers.claimed]
                 answers.check()
-            # What the earlier version made and this one did not take up again is undone.
+            # What the earlier version made and this one did not take up again is let go.
             for leftover in kept.values():
                 for kind, record in reversed(leftover):
-                    if (left_by := applier_of(kind)) is not None:
-                        left_by.undo(user, record)
-            AppliedRecord.objects.bulk_create([
-                AppliedRecord(
-                    submission=newest, kind=kind, app_label=record._meta.app_label,
-                    model=record._meta.model_name, object_id=record.pk,
-                )
-                for kind, record in made
-            ])  # fmt: skip
+                    _record_release(by=user, kind=kind, record=record, owned=True)
+            AppliedRecord.objects.bulk_create(_claims(newest, claimed=claimed, made=made))
             newest.mapping = mapping
             newest.save(update_fields=["mapping"])
             submission_mark_applied(
                 submission=newest,
-                result=", ".join(f"{record._meta.verbose_name} {record.pk}" for _k, record in made),
+                result=", ".join(
+                    f"{record._meta.verbose_name} {record.pk}" for _k, record in claimed + made
+                ),
             )
             _older_replaced(newest)
     except ApplyError as failed:
@@ -647,6 +664,25 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
         newest.save(update_fields=["mapping"])
         submission_mark_failed(submission=newest, errors=_errors_of(invalid))
     return newest
+
+
+def _claims(
+    submission: Submission, *, claimed: list[tuple[str, Any]], made: list[tuple[str, Any]]
+) -> list[AppliedRecord]:
+    """One claim per record, in the order undoing must go backwards: what it found (an activity
+    chosen by id) before what it made (the attendances at it); a record it made and found again
+    (the same woman twice in the repeat) is one it made."""
+    claims: dict[tuple[str, str, int], AppliedRecord] = {}
+    for (kind, record), owns in [(c, False) for c in claimed] + [(m, True) for m in made]:
+        key = (record._meta.app_label, record._meta.model_name, record.pk)
+        if key in claims:
+            claims[key].owns = claims[key].owns or owns
+            continue
+        claims[key] = AppliedRecord(
+            submission=submission, kind=kind, app_label=key[0], model=key[1], object_id=key[2],
+            owns=owns,
+        )  # fmt: skip
+    return list(claims.values())
 
 
 def _older_replaced(newest: Submission) -> None:

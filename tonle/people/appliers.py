@@ -58,8 +58,8 @@ def woman_new(
 
 def _apply(answers: Answers) -> list[Model]:
     if answers.text("woman"):
-        answers.shared["participant"] = answers.pick(
-            "woman", participants_visible_to(user=answers.user)
+        answers.shared["participant"] = answers.claim(
+            answers.pick("woman", participants_visible_to(user=answers.user))
         )
         return []
     village = answers.pick("village", Village.objects.all())

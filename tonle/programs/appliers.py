@@ -30,7 +30,8 @@ from tonle.programs.services import activity_create, attendance_remove, attendan
 def _activity(answers: Answers) -> tuple[Activity | None, bool]:
     """The activity chosen by id, or a new one from the form's answers; (activity, made)."""
     if answers.text("activity"):
-        return answers.pick("activity", activities_visible_to(user=answers.user)), False
+        picked = answers.pick("activity", activities_visible_to(user=answers.user))
+        return answers.claim(picked), False
     project = Project.objects.get(pk=answers.project_id)
     component = answers.pick("component", Component.objects.filter(project=project))
     activity_type = answers.pick("activity_type", ActivityType.objects.all())
@@ -68,7 +69,7 @@ def _apply(answers: Answers) -> list[Model]:
     village = Village.objects.get(pk=activity.village_id)
     present: list[Participant] = []
     for one in repeats:
-        woman = picked[one] if one in picked else woman_new(one, village=village)
+        woman = answers.claim(picked[one]) if one in picked else woman_new(one, village=village)
         if woman is None:
             continue
         if one not in picked:
@@ -76,9 +77,15 @@ def _apply(answers: Answers) -> list[Model]:
         present.append(woman)
     if answers.errors:
         return made  # refused as a whole: nothing is recorded
-    made += attendances_record_many(
+    fresh = attendances_record_many(
         by=answers.user, activity=activity, participants=present, source=AttendanceSource.FORM
     )
+    # Those ticked already, by another form or on the web page: theirs to undo.
+    for attendance in activity.attendances.filter(participant__in=present).exclude(
+        pk__in=[a.pk for a in fresh]
+    ):
+        answers.claim(attendance)
+    made += fresh
     return made
 
 

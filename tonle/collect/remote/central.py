@@ -19,7 +19,8 @@ Shapes relied on (https://docs.getodk.org/central-api/ and central-backend docs/
   `.../versions/{versionId}.xml` the XML of one version (an edit's XML carries
   `meta/deprecatedID`); `.../versions/{versionId}/attachments` -> [{"name", "exists"}] and
   `.../attachments/{name}` the bytes (the same without `/versions/{id}` for the current one).
-- `GET /v1/projects/{id}/datasets` -> [{"name", ...}]; `.../datasets/{name}.svc/Entities`
+- `GET /v1/projects/{id}/datasets` -> [{"name", ...}]; `.../datasets/{name}` -> {"name",
+  "properties": [{"name", "publishedAt", "forms", ...}], ...}; `.../datasets/{name}.svc/Entities`
   (OData) -> {"value": [{"__id", "label", <properties>, "__system": {"createdAt",
   "updatedAt", "version", ...}}]}.
 """
@@ -263,6 +264,19 @@ class CentralClient:
     def datasets(self, *, project_id: int) -> list[str]:
         path = self._session.urlformat("projects/{pid}/datasets", pid=project_id)
         return [str(raw["name"]) for raw in self._json_list(path)]
+
+    def dataset_properties(self, *, project_id: int, dataset: str) -> list[str]:
+        """The names of the entity list's properties, in the order Central lists them."""
+        path = self._session.urlformat(
+            "projects/{pid}/datasets/{name}", pid=project_id, name=dataset
+        )
+        body = json_of(self._get(path), server=self.server, path=path)
+        properties = body.get("properties") if isinstance(body, dict) else None
+        if not isinstance(properties, list) or not all(
+            isinstance(item, dict) and item.get("name") for item in properties
+        ):
+            raise RemoteMalformed(server=self.server, path=path, detail='no "properties" list')
+        return [str(item["name"]) for item in properties]
 
     def entities(
         self, *, project_id: int, dataset: str, since: CentralCursor | None = None

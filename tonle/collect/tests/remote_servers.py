@@ -462,6 +462,22 @@ class CentralServer:
             return _json(
                 [{"name": name, "projectId": pid} for (p, name) in self.entities if p == pid]
             )
+        if match := re.fullmatch(r"/v1/projects/(\d+)/datasets/([^/]+)", path):
+            rows = self.entities.get((int(match[1]), match[2]))
+            if rows is None:
+                return None
+            names = dict.fromkeys(
+                k for r in rows for k in r if k not in ("__id", "label", "__system")
+            )
+            return _json({
+                "name": match[2], "createdAt": rows[0]["__system"]["createdAt"],
+                "projectId": int(match[1]), "approvalRequired": False, "ownerOnly": False,
+                "properties": [
+                    {"name": name, "odataName": name, "publishedAt": rows[0]["__system"]["createdAt"],
+                     "forms": []}
+                    for name in names
+                ],
+            })  # fmt: skip
         if match := re.fullmatch(r"/v1/projects/(\d+)/datasets/([^/]+)\.svc/Entities", path):
             rows = self.entities.get((int(match[1]), match[2]))
             if rows is None:

@@ -158,7 +158,9 @@ def test_a_mapping_change_applies_every_submission_again_without_duplicates(
                            kinds=FORMS["ccdo_attendance"]["mapping"])  # fmt: skip
     _work()
     assert Participant.objects.filter(name_latin="Sok Lina").count() == 2
-    assert activity.attendances.count() == 2 and AppliedRecord.objects.count() == 4
+    assert (
+        activity.attendances.count() == 2 and AppliedRecord.objects.filter(owns=True).count() == 4
+    )
     assert set(Submission.objects.values_list("mapping", flat=True)) == {mapping.pk}
 
 
@@ -183,4 +185,6 @@ def test_submission_unapply_undoes_what_the_chain_applied_and_it_waits_to_be_app
     # Applied again, once; and once more changes nothing.
     submission_apply(submission=submission)
     submission_apply(submission=submission)
-    assert activity.attendances.count() == 2 and AppliedRecord.objects.count() == 3
+    assert (
+        activity.attendances.count() == 2 and AppliedRecord.objects.filter(owns=True).count() == 3
+    )

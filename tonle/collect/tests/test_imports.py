@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.urls import reverse
 from lxml import etree
 
 from tonle.collect.imports import import_batch_run, import_batch_undo, import_source_save
@@ -209,3 +212,73 @@ def test_a_source_keeps_its_sign_in_when_left_blank_but_not_when_its_server_kind
             by=world.manager, source=source, kind=ImportKind.CENTRAL, name="Central",
             server_url=kobo_server.base_url, project_id=world.project_a.pk, remote_project=1,
         )  # fmt: skip
+
+
+def test_a_central_entity_list_of_women_is_mapped_like_submissions_and_others_are_kept_shown(
+    client, world, central_server
+):
+    """Women in an entity list become submissions of a form made of the list, which the manager
+    maps to women; re-runs bring only changed entities (a new version), and undo takes them
+    back. A list of something else is kept, entity by entity, on the batch page."""
+    from tonle.collect.applying import form_fields, suggested_fields
+    from tonle.collect.models import ImportedRecord, RecordResult, RowStatus
+    from tonle.collect.registry import applier_of
+    from tonle.collect.services import mapping_save, submission_apply
+    from tonle.people.models import Participant
+
+    _central_project(central_server)
+    village = str(world.village_a.pk)
+    lina = central_server.add_entity(
+        1, "women", label="Sok Lina", properties={"village": village, "birth_year": "1990"}
+    )
+    central_server.add_entity(
+        1, "women", label="Keo Mony", properties={"village": village, "birth_year": "1985"}
+    )
+    central_server.add_entity(1, "wells", label="Well by the pagoda", properties={"depth": "12"})
+    source = central_source(world, central_server)
+    batch = run(world, source)
+    assert batch.status == BatchStatus.DONE, batch.error_message
+    assert (batch.forms_total, batch.forms_done) == (3, 3)
+    women = ImportedRecord.objects.filter(batch=batch, entity_list="women")
+    assert sorted(women.values_list("result", flat=True)) == [RecordResult.NEW] * 2
+    assert json.loads(bytes(women.get(remote_id=lina["__id"]).content)) == lina  # as served
+    [well] = ImportedRecord.objects.filter(batch=batch, entity_list="wells")
+    assert (well.result, well.submission) == (RecordResult.NEW, None)
+    assert not Form.objects.filter(form_id__contains="wells").exists()
+    client.force_login(world.manager)
+    page = client.get(reverse("collect-import-batch", args=[batch.pk])).content.decode()
+    assert "Well by the pagoda" in page and "depth: 12" in page
+
+    # The women's list is a form (off the phones) the mapping page suggests women for.
+    form = Form.objects.get(form_id="central_1_women")
+    assert form.active is False and form.pk in batch.forms_created
+    woman = applier_of("people.woman")
+    suggested = suggested_fields(applier=woman, fields=form_fields(form.xml))
+    assert suggested == {
+        "name_latin": "/data/name", "village": "/data/village", "birth_year": "/data/birth_year"
+    }  # fmt: skip
+    mapping_save(by=world.manager, form=form, kinds={"people.woman": {"fields": suggested}})
+    for submission in Submission.objects.filter(form=form):
+        assert submission_apply(submission=submission).status == RowStatus.APPLIED
+    registered = Participant.objects.get(name_latin="Sok Lina")
+    assert (registered.village_id, registered.birth_year) == (world.village_a.pk, 1990)
+
+    assert run(world, source).records == 0  # nothing changed
+
+    central_server.update_entity(lina, birth_year="1991")
+    changed = run(world, source)
+    assert (changed.new, changed.new_versions, changed.unchanged) == (0, 1, 0)
+    edit = ImportedRecord.objects.get(batch=changed).submission
+    assert edit.previous.instance_id == f"uuid:{lina['__id']}"
+    assert submission_apply(submission=edit).status == RowStatus.APPLIED
+    registered.refresh_from_db()
+    assert registered.birth_year == 1991  # the same woman, changed, not registered again
+    assert Participant.objects.filter(name_latin="Sok Lina").count() == 1
+
+    import_batch_undo(by=world.manager, batch=changed)
+    assert not Submission.objects.filter(pk=edit.pk).exists()
+    first = submission_chain_newest(root_id=f"uuid:{lina['__id']}")
+    assert submission_apply(submission=first).status == RowStatus.APPLIED
+    assert Participant.objects.get(name_latin="Sok Lina").birth_year == 1990
+    again = run(world, source)
+    assert (again.new_versions, again.records) == (1, 1)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collect', '0006_import_sources_batches_and_records'),
+        ('collect', '0008_imported_entities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
