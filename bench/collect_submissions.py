@@ -200,10 +200,12 @@ def end_to_end(count: int, phones: int, ids: dict[str, Any]) -> dict[str, Any]:
     from tonle.collect.models import Submission
 
     connections.close_all()
+    worker_log = ROOT / "bench" / "out" / "w3-worker.log"
+    worker_log.parent.mkdir(exist_ok=True)
     worker = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "db_worker", "--interval", "0.2",
          "--no-reload", "--no-startup-delay"],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=worker_log.open("w"),
     )  # fmt: skip
     started = time.perf_counter()
     try:

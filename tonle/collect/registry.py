@@ -73,7 +73,9 @@ class Applier:
 
     `apply(answers)` writes through the app's services, as `answers.user`, and returns the
     records it made (to be undone later); it raises ApplyError with a message per field when
-    it cannot. `unapply(by, record)` undoes one of those records through the app's services;
+    it cannot. `apply_many(batch)`, where a kind has one, does the same for the answers of
+    many submissions at once, in a few statements, and returns the records each made; it
+    leaves a submission it cannot apply with its problems in its answers' errors. `unapply(by, record)` undoes one of those records through the app's services;
     without one, the record is withdrawn (deleted, its history kept: lib.models.record_withdraw).
     Kinds apply in `order`: a woman first, then what is about her.
     """
@@ -84,6 +86,13 @@ class Applier:
     apply: Callable[[Any], list[Model]]
     unapply: Callable[[User | None, Model], None] | None = None
     order: int = 50
+    apply_many: Callable[[list[Any]], list[list[Model]]] | None = None
+
+    def apply_each(self, batch: list[Any]) -> list[list[Model]]:
+        """The records each of many submissions' answers made: at once where the kind can."""
+        if self.apply_many is not None:
+            return self.apply_many(batch)
+        return [self.apply(answers) for answers in batch]
 
     def undo(self, by: User | None, record: Model) -> None:
         if self.unapply is not None:

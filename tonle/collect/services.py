@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -489,11 +489,127 @@ def apply_queue_run(*, limit: int | None = None) -> int:
             )
             if not batch:
                 break
+            together = _fresh_chains_apply(root_ids=[root_id for _pk, root_id in batch])
             for _pk, root_id in batch:
-                _queued_chain_apply(root_id=root_id)
+                if root_id not in together:
+                    _queued_chain_apply(root_id=root_id)
             ApplyQueue.objects.filter(pk__in=[pk for pk, _root in batch]).delete()
         done += len(batch)
     return done
+
+
+def _fresh_chains_apply(*, root_ids: list[str]) -> set[str]:
+    """Apply at once the chains that are one version never applied (what phones send, and an
+    import brings, almost always): a few statements for a hundred submissions. Returns the
+    roots applied; the others, and every chain of a group in which one is refused, are left to
+    be applied one by one, where each one's problems are told."""
+    versions = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("form", "submitted_by")
+        .filter(root_id__in=root_ids)
+    )
+    chains: dict[str, list[Submission]] = {}
+    for version in versions:
+        chains.setdefault(version.root_id, []).append(version)
+    groups: dict[tuple[int, str], list[Submission]] = {}
+    for chain in chains.values():
+        one = chain[0]
+        if (
+            len(chain) == 1
+            and one.complete
+            and one.status == RowStatus.PENDING
+            and (one.mapping_id is None and not one.deprecated_id)
+        ):
+            groups.setdefault((one.form_id, one.language), []).append(one)
+    applied: set[str] = set()
+    for (_form, language), group in groups.items():
+        mapping = mapping_current(form=group[0].form)
+        if mapping is None or not mapping.kinds:
+            continue
+        try:
+            with transaction.atomic(), translation.override(language or settings.LANGUAGE_CODE):
+                _together_apply(group=group, mapping=mapping)
+        except Exception:  # each is applied again alone, and told why alone
+            continue
+        applied.update(submission.root_id for submission in group)
+    return applied
+
+
+class _Refused(Exception):
+    """One submission of a group applied together could not be applied."""
+
+
+def _together_apply(*, group: list[Submission], mapping: FormMapping) -> None:
+    batch = [
+        _Applying(submission=submission, root=instance_root(bytes(submission.xml)))
+        for submission in group
+    ]
+    _records_apply(batch=batch, mapping=mapping)
+    if any(one.errors for one in batch):
+        raise _Refused
+    AppliedRecord.objects.bulk_create(
+        [
+            claim
+            for one in batch
+            for claim in _claims(one.submission, claimed=one.claimed, made=one.made)
+        ],
+        batch_size=1000,
+    )
+    now = timezone.now()
+    for one in batch:
+        one.submission.mapping = mapping
+        one.submission.status, one.submission.errors = RowStatus.APPLIED, {}
+        one.submission.result, one.submission.applied_at = one.result, now
+    Submission.objects.bulk_update(
+        [one.submission for one in batch],
+        ["mapping", "status", "errors", "result", "applied_at"],
+        batch_size=500,
+    )
+
+
+@dataclass
+class _Applying:
+    """A submission being applied: what its kinds share, and what they made and found."""
+
+    submission: Submission
+    root: Any  # the XML's root element
+    shared: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    made: list[tuple[str, Any]] = field(default_factory=list)
+    claimed: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def result(self) -> str:
+        return ", ".join(
+            f"{record._meta.verbose_name} {record.pk}" for _k, record in self.claimed + self.made
+        )[:200]
+
+
+def _records_apply(*, batch: list[_Applying], mapping: FormMapping) -> None:
+    """Every kind the mapping records, in order, for each submission of the batch; a problem
+    stays in that submission's errors and its later kinds are not applied."""
+    for applier in appliers():
+        plan = mapping.kinds.get(applier.kind)
+        if plan is None:
+            continue
+        going = [one for one in batch if not one.errors]
+        answers = [
+            Answers(
+                submission=one.submission,
+                user=one.submission.submitted_by,
+                element=one.root,
+                path="/" + _local_name(one.root.tag),
+                fields=plan.get("fields", {}),
+                constants=plan.get("constants", {}),
+                corrections=one.submission.corrections,
+                shared=one.shared,
+                errors=one.errors,
+            )
+            for one in going
+        ]
+        for one, each, records in zip(going, answers, applier.apply_each(answers), strict=True):
+            one.made += [(applier.kind, record) for record in records]
+            one.claimed += [(applier.kind, record) for record in each.claimed]
 
 
 def _queued_chain_apply(*, root_id: str) -> None:
@@ -545,7 +661,10 @@ def _chain_unapply(
     undone = 0
     kept: dict[tuple[str, str], list[Any]] = {}
     chain = Submission.objects.filter(root_id=root_id)
-    made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
+    # The chain's few ids first: joined to AppliedRecord, a planner with stale statistics
+    # (a table that grew fast) scans every applied record for each chain.
+    versions = list(chain.values_list("pk", flat=True))
+    made = AppliedRecord.objects.filter(submission_id__in=versions).order_by("-id")
     for applied in made.select_for_update():
         model = apps.get_model(applied.app_label, applied.model)
         record = model.objects.filter(pk=applied.object_id).first()
@@ -609,7 +728,6 @@ def submission_apply(*, submission: Submission) -> Submission | None:
 
 def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
     user = newest.submitted_by
-    errors: dict[str, str] = {}
     try:
         with transaction.atomic():
             # One worker at a time applies a chain (on PostgreSQL; SQLite writes one at a time).
@@ -619,41 +737,20 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
                 .values_list("pk", flat=True)
             )
             _undone, kept = _chain_unapply(by=user, root_id=newest.root_id, keep=_TAKEN_UP_AGAIN)
-            root = instance_root(bytes(newest.xml))
-            shared: dict[str, Any] = {"earlier": kept}
-            made: list[tuple[str, Any]] = []
-            claimed: list[tuple[str, Any]] = []
-            for applier in appliers():
-                plan = mapping.kinds.get(applier.kind)
-                if plan is None:
-                    continue
-                answers = Answers(
-                    submission=newest,
-                    user=user,
-                    element=root,
-                    path="/" + _local_name(root.tag),
-                    fields=plan.get("fields", {}),
-                    constants=plan.get("constants", {}),
-                    corrections=newest.corrections,
-                    shared=shared,
-                    errors=errors,
-                )
-                made += [(applier.kind, record) for record in applier.apply(answers)]
-                claimed += [(applier.kind, record) for record in answers.claimed]
-                answers.check()
+            one = _Applying(
+                submission=newest, root=instance_root(bytes(newest.xml)), shared={"earlier": kept}
+            )
+            _records_apply(batch=[one], mapping=mapping)
+            if one.errors:
+                raise ApplyError(dict(one.errors))
             # What the earlier version made and this one did not take up again is let go.
             for leftover in kept.values():
                 for kind, record in reversed(leftover):
                     _record_release(by=user, kind=kind, record=record, owned=True)
-            AppliedRecord.objects.bulk_create(_claims(newest, claimed=claimed, made=made))
+            AppliedRecord.objects.bulk_create(_claims(newest, claimed=one.claimed, made=one.made))
             newest.mapping = mapping
             newest.save(update_fields=["mapping"])
-            submission_mark_applied(
-                submission=newest,
-                result=", ".join(
-                    f"{record._meta.verbose_name} {record.pk}" for _k, record in claimed + made
-                ),
-            )
+            submission_mark_applied(submission=newest, result=one.result)
             _older_replaced(newest)
     except ApplyError as failed:
         newest.mapping = mapping

@@ -24,14 +24,25 @@ from tonle.programs.models import (
     Project,
 )
 from tonle.programs.selectors import activities_visible_to
-from tonle.programs.services import activity_create, attendance_remove, attendances_record_many
+from tonle.programs.services import activity_create, attendance_remove, attendances_mark
 
 
-def _activity(answers: Answers) -> tuple[Activity | None, bool]:
-    """The activity chosen by id, or a new one from the form's answers; (activity, made)."""
-    if answers.text("activity"):
-        picked = answers.pick("activity", activities_visible_to(user=answers.user))
-        return answers.claim(picked), False
+def _activities(batch: list[Answers]) -> dict[Answers, tuple[Activity | None, bool]]:
+    """Each submission's activity, chosen by id (those of one officer found in one query) or
+    new from its answers; (activity, made)."""
+    found: dict[Answers, tuple[Activity | None, bool]] = {}
+    for user, group in _by_user(batch):
+        chosen = [answers for answers in group if answers.text("activity")]
+        picked = pick_each(chosen, "activity", activities_visible_to(user=user))
+        for answers, activity in zip(chosen, picked, strict=True):
+            found[answers] = (answers.claim(activity), False)
+    for answers in batch:
+        if answers not in found:
+            found[answers] = _activity_new(answers)
+    return found
+
+
+def _activity_new(answers: Answers) -> tuple[Activity | None, bool]:
     project = Project.objects.get(pk=answers.project_id)
     component = answers.pick("component", Component.objects.filter(project=project))
     activity_type = answers.pick("activity_type", ActivityType.objects.all())
@@ -51,42 +62,71 @@ def _activity(answers: Answers) -> tuple[Activity | None, bool]:
         return None, False
 
 
-def _apply(answers: Answers) -> list[Model]:
-    activity, made_it = _activity(answers)
-    if activity is None:
-        return []
-    made: list[Model] = [activity] if made_it else []
-    repeats = answers.repeats("women")
-    chosen = [one for one in repeats if one.text("woman")]
-    # The women picked from the list, found in one query; the others registered at the door.
-    picked = dict(
-        zip(
-            chosen,
-            pick_each(chosen, "woman", participants_visible_to(user=answers.user)),
-            strict=True,
+def _by_user(batch: list[Answers]) -> list[tuple[User, list[Answers]]]:
+    """The submissions of each officer: what she may pick is read once for all of hers."""
+    groups: dict[int, tuple[User, list[Answers]]] = {}
+    for answers in batch:
+        groups.setdefault(answers.user.pk, (answers.user, []))[1].append(answers)
+    return list(groups.values())
+
+
+def _apply_many(batch: list[Answers]) -> list[list[Model]]:
+    """The activities and attendances of many submissions in a few statements: the women of
+    one officer's submissions picked in one query, every attendance marked in one insert."""
+    activities = _activities(batch)
+    made: dict[Answers, list[Model]] = {
+        a: [activities[a][0]] if activities[a][1] else [] for a in batch
+    }
+    women: dict[Answers, list[Participant]] = {}
+    villages: dict[int, Village] = {}
+    for user, group in _by_user([a for a in batch if activities[a][0] is not None]):
+        repeats = [(answers, one) for answers in group for one in answers.repeats("women")]
+        chosen = [one for _answers, one in repeats if one.text("woman")]
+        # The women picked from the list, found at once; the others registered at the door.
+        picked = dict(
+            zip(chosen, pick_each(chosen, "woman", participants_visible_to(user=user)), strict=True)
         )
+        for answers, one in repeats:
+            if one in picked:
+                woman = answers.claim(picked[one])
+            else:
+                village_id = activities[answers][0].village_id
+                if village_id not in villages:
+                    villages[village_id] = Village.objects.get(pk=village_id)
+                woman = woman_new(one, village=villages[village_id])
+                if woman is not None:
+                    made[answers].append(
+                        woman
+                    )  # registered at the door: undone after her attendance
+            if woman is not None:
+                women.setdefault(answers, []).append(woman)
+    # A submission refused as a whole records nothing.
+    marking = [a for a in batch if a in women and not a.errors]
+    fresh = attendances_mark(
+        marks=[(a.user, activities[a][0], woman) for a in marking for woman in women[a]],
+        source=AttendanceSource.FORM,
     )
-    village = Village.objects.get(pk=activity.village_id)
-    present: list[Participant] = []
-    for one in repeats:
-        woman = answers.claim(picked[one]) if one in picked else woman_new(one, village=village)
-        if woman is None:
-            continue
-        if one not in picked:
-            made.append(woman)  # registered at the door: undone after her attendance
-        present.append(woman)
-    if answers.errors:
-        return made  # refused as a whole: nothing is recorded
-    fresh = attendances_record_many(
-        by=answers.user, activity=activity, participants=present, source=AttendanceSource.FORM
-    )
-    # Those ticked already, by another form or on the web page: theirs to undo.
-    for attendance in activity.attendances.filter(participant__in=present).exclude(
-        pk__in=[a.pk for a in fresh]
-    ):
-        answers.claim(attendance)
-    made += fresh
-    return made
+    made_now = {
+        (attendance.activity_id, attendance.participant_id): attendance for attendance in fresh
+    }
+    wanted = {(activities[a][0].pk, woman.pk) for a in marking for woman in women[a]}
+    # Those ticked already, by another form or on the web page: theirs to undo, claimed here.
+    ticked = {
+        (attendance.activity_id, attendance.participant_id): attendance
+        for attendance in Attendance.objects.filter(
+            activity__in={pair[0] for pair in wanted}, participant__in={pair[1] for pair in wanted}
+        ).exclude(pk__in=[attendance.pk for attendance in fresh])
+    }
+    owned: set[tuple[int, int]] = set()
+    for answers in marking:
+        activity = activities[answers][0]
+        for pair in dict.fromkeys((activity.pk, woman.pk) for woman in women[answers]):
+            if pair in made_now and pair not in owned:  # made for the first that names it
+                owned.add(pair)
+                made[answers].append(made_now[pair])
+            elif pair in made_now or pair in ticked:
+                answers.claim(made_now.get(pair) or ticked[pair])
+    return [made[answers] for answers in batch]
 
 
 def _unapply(by: User | None, record: Model) -> None:
@@ -135,7 +175,8 @@ ATTENDANCE = Applier(
         ),
         *(TargetField(f.name, f.label, f.hints, in_repeat=True) for f in NEW_WOMAN_FIELDS),
     ),
-    apply=_apply,
+    apply=lambda answers: _apply_many([answers])[0],
+    apply_many=_apply_many,
     unapply=_unapply,
     order=20,
 )

@@ -120,26 +120,38 @@ def attendance_register_and_record(
 def attendances_record_many(
     *, by: User | None, activity: Activity, participants: list[Participant], source: str
 ) -> list[Attendance]:
-    """Mark many present at once (a sign-in sheet, a phone form); those already present stay as
-    they are. Returns the attendances made."""
+    """Mark many present at once (a sign-in sheet); those already present stay as they are.
+    Returns the attendances made."""
+    return attendances_mark(marks=[(by, activity, p) for p in participants], source=source)
+
+
+# Who marked her present, at which activity, whom.
+Mark = tuple[User | None, Activity, Participant]
+
+
+def attendances_mark(*, marks: list[Mark], source: str) -> list[Attendance]:
+    """Mark many present at many activities in a few statements (phone forms applied by the
+    hundred); those present already stay as they are. Returns the attendances made, each with
+    its history written as by whoever marked it."""
     for attempt in range(2):
         present = set(
-            activity.attendances.filter(participant__in=participants).values_list(
-                "participant_id", flat=True
-            )
+            Attendance.objects.filter(
+                activity__in={activity.pk for _by, activity, _p in marks},
+                participant__in={participant.pk for _by, _a, participant in marks},
+            ).values_list("activity_id", "participant_id")
         )
         fresh = []
-        for participant in participants:
-            if participant.pk not in present:
-                present.add(participant.pk)
-                fresh.append(
-                    Attendance(
-                        activity=activity, participant=participant, source=source, recorded_by=by
-                    )
+        for by, activity, participant in marks:
+            if (activity.pk, participant.pk) not in present:
+                present.add((activity.pk, participant.pk))
+                attendance = Attendance(
+                    activity=activity, participant=participant, source=source, recorded_by=by
                 )
+                recorded_by(attendance, user=by)  # bulk_create_with_history reads it
+                fresh.append(attendance)
         try:
             with transaction.atomic():
-                return bulk_create_with_history(fresh, Attendance, batch_size=500, default_user=by)
+                return bulk_create_with_history(fresh, Attendance, batch_size=500)
         except IntegrityError:
             if attempt:
                 raise

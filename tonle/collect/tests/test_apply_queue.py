@@ -22,6 +22,7 @@ from tonle.collect.services import (
     form_upload,
     mapping_save,
     submission_receive,
+    submission_unapply,
 )
 from tonle.collect.tasks import apply_queued
 from tonle.people.tests.factories import ParticipantFactory
@@ -95,14 +96,14 @@ def test_the_worker_applies_a_queue_longer_than_a_batch_and_empties_it(world, fo
 def test_a_fault_in_one_chain_marks_it_failed_and_the_others_are_applied(world, form, monkeypatch):
     broken = ActivityFactory(project=world.project_a, village=world.village_a)
     good = ActivityFactory(project=world.project_a, village=world.village_a)
-    record_many = appliers.attendances_record_many
+    mark = appliers.attendances_mark
 
-    def fault(*, activity, **kwargs):
-        if activity == broken:
+    def fault(*, marks, source):
+        if any(activity == broken for _by, activity, _woman in marks):
             raise RuntimeError("a bug of Tonle's")
-        return record_many(activity=activity, **kwargs)
+        return mark(marks=marks, source=source)
 
-    monkeypatch.setattr(appliers, "attendances_record_many", fault)
+    monkeypatch.setattr(appliers, "attendances_mark", fault)
     failing = _receive(world, form, broken, [world.woman_a])
     applied = _receive(world, form, good, [world.woman_a])
     assert apply_queue_run() == 2
@@ -138,3 +139,49 @@ def test_the_women_of_a_form_are_recorded_in_the_same_number_of_queries_however_
         assert activity.attendances.count() == count
         costs.append(len(queries))
     assert costs[0] == costs[1], costs
+
+
+def test_submissions_applied_together_cost_the_same_number_of_queries_however_many(world, form):
+    _work()
+    costs = []
+    for count in (3, 12):
+        activity = ActivityFactory(project=world.project_a, village=world.village_a)
+        for _ in range(count):
+            _receive(world, form, activity, [ParticipantFactory(village=world.village_a)])
+        with CaptureQueriesContext(connection) as queries:
+            assert apply_queue_run() == count
+        assert activity.attendances.count() == count
+        costs.append(len(queries))
+    assert costs[0] == costs[1], costs
+
+
+def test_two_submissions_applied_together_naming_the_same_woman_record_her_once_and_both_hold_it(
+    world, form
+):
+    activity = ActivityFactory(project=world.project_a, village=world.village_a)
+    first = _receive(world, form, activity, [world.woman_a])
+    second = _receive(world, form, activity, [world.woman_a])
+    apply_queue_run()
+    attendance = activity.attendances.get()
+    assert attendance.history.get().history_user == world.officer_a
+    submission_unapply(by=world.manager, submission=first)
+    assert activity.attendances.filter(pk=attendance.pk).exists()  # the second still says so
+    submission_unapply(by=world.manager, submission=second)
+    assert not activity.attendances.exists()
+
+
+def test_a_refused_submission_among_many_is_told_why_and_the_others_are_applied(world, form):
+    activity = ActivityFactory(project=world.project_a, village=world.village_a)
+    outsider = ParticipantFactory(village=world.village_b)  # not in officer A's communities
+    good = [_receive(world, form, activity, [ParticipantFactory(village=world.village_a)])
+            for _ in range(3)]  # fmt: skip
+    refused = _receive(world, form, activity, [outsider])
+    assert apply_queue_run() == 4
+    refused.refresh_from_db()
+    assert refused.status == RowStatus.FAILED
+    assert list(refused.errors) == ["/data/women[1]/woman"], refused.errors
+    assert str(outsider.pk) in refused.errors["/data/women[1]/woman"]
+    assert {s.status for s in Submission.objects.filter(pk__in=[g.pk for g in good])} == {
+        RowStatus.APPLIED
+    }
+    assert activity.attendances.count() == 3
