@@ -220,6 +220,9 @@ TONLE_MAX_IMAGE_PIXELS = int(os.environ.get("TONLE_MAX_IMAGE_PIXELS", 64_000_000
 # Digest challenge holds before the phone is asked again.
 TONLE_COLLECT_MAX_BODY_BYTES = int(os.environ.get("TONLE_COLLECT_MAX_BODY_BYTES", 10 * 1024 * 1024))
 TONLE_COLLECT_REALM = os.environ.get("TONLE_COLLECT_REALM", "Tonle")
+# Submission chains the worker applies per transaction: one commit for many, each refused one
+# alone in its own savepoint.
+TONLE_COLLECT_APPLY_BATCH = int(os.environ.get("TONLE_COLLECT_APPLY_BATCH", 100))
 # A KoboToolbox or ODK Central request that fails is tried this often, waiting 1, 2, 4 ... s.
 TONLE_IMPORT_ATTEMPTS = 3
 TONLE_IMPORT_BACKOFF = 1.0

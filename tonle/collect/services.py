@@ -469,14 +469,10 @@ def apply_queue_sweep() -> None:
         apply_queue_wake()
 
 
-# Chains applied in one transaction: one commit for many submissions, each in a savepoint of
-# its own so that one refused does not hold the others back.
-APPLY_BATCH = 100
-
-
 def apply_queue_run(*, limit: int | None = None) -> int:
     """Apply the queued chains, a batch per transaction, until the queue is empty (or `limit`
     chains are applied); returns the number applied. Several workers share the queue."""
+    batch_size = settings.TONLE_COLLECT_APPLY_BATCH
     done = 0
     while limit is None or done < limit:
         with transaction.atomic():
@@ -484,7 +480,7 @@ def apply_queue_run(*, limit: int | None = None) -> int:
                 ApplyQueue.objects.select_for_update(skip_locked=True)
                 .order_by("id")
                 .values_list("id", "root_id")[
-                    : APPLY_BATCH if limit is None else min(APPLY_BATCH, limit - done)
+                    : batch_size if limit is None else min(batch_size, limit - done)
                 ]
             )
             if not batch:

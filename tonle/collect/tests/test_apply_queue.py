@@ -12,7 +12,6 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from tonle.collect import services
 from tonle.collect.instances import instance_read
 from tonle.collect.models import ApplyQueue, RowStatus, Submission
 from tonle.collect.ready_forms import FORMS, HERE
@@ -82,8 +81,8 @@ def test_a_submission_not_kept_leaves_nothing_queued(world, form):
     assert not ApplyQueue.objects.exists() and not Submission.objects.exists()
 
 
-def test_the_worker_applies_a_queue_longer_than_a_batch_and_empties_it(world, form, monkeypatch):
-    monkeypatch.setattr(services, "APPLY_BATCH", 2)
+def test_the_worker_applies_a_queue_longer_than_a_batch_and_empties_it(world, form, settings):
+    settings.TONLE_COLLECT_APPLY_BATCH = 2
     activity = ActivityFactory(project=world.project_a, village=world.village_a)
     women = [ParticipantFactory(village=world.village_a) for _ in range(5)]
     for woman in women:
