@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils import timezone
 from pyroaring import BitMap
 
@@ -83,18 +83,33 @@ def changed_since(model: type[Model], mark: int, seen: Iterable[int] = ()) -> Ch
 
     Rows younger than REREAD_WINDOW stay above the mark, so that one committed late with a
     lower id is still found; passing them back as `seen` keeps them from being applied twice.
+    Those already seen are counted, not read again: only a count that differs (a row committed
+    late among them) reads them, so catching up after each tick reads the tick, not the minute.
     """
     settled = timezone.now() - REREAD_WINDOW
     seen = set(seen)
+    top = max(seen, default=mark)
+    history = model.history.filter(history_id__gt=mark)
+    fields = ("history_id", "history_date", "history_type", "id")
+    between = (
+        history.filter(history_id__lte=top).aggregate(
+            rows=Count("history_id"),
+            settled=Max("history_id", filter=Q(history_date__lte=settled)),
+        )
+        if seen
+        else {"rows": 0, "settled": None}
+    )
+    mark = max(mark, between["settled"] or 0)
+    rows = list(history.filter(history_id__gt=top).values_list(*fields))
+    if between["rows"] != len(seen):
+        rows += (
+            history.filter(history_id__lte=top).exclude(history_id__in=seen).values_list(*fields)
+        )
     inserted: set[int] = set()
     altered: set[int] = set()
-    recent = []
-    rows = model.history.filter(history_id__gt=mark).values_list(
-        "history_id", "history_date", "history_type", "id"
-    )
+    recent = [history_id for history_id in seen if history_id > mark]
     for history_id, history_date, history_type, pk in rows:
-        if history_id not in seen:
-            (inserted if history_type == "+" else altered).add(pk)
+        (inserted if history_type == "+" else altered).add(pk)
         if history_date <= settled:
             mark = max(mark, history_id)
         else:

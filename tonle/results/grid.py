@@ -445,7 +445,10 @@ def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -
     # out of every key, then the fresh cells' people in.
     added = _grid_of(fresh)
     for by, before in grid.whole.items():
-        now = {key: ids - affected for key, ids in before.items()} if affected else dict(before)
+        now = {
+            key: ids - affected if affected and not ids.isdisjoint(affected) else ids
+            for key, ids in before.items()
+        }
         for key, ids in (added.split(np.arange(len(added.cells)), by) if fresh else {}).items():
             now[key] = now[key] | ids if key in now else ids
         after.whole[by] = {key: ids for key, ids in now.items() if ids or not by}

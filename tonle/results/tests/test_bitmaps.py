@@ -1,6 +1,9 @@
 """Reading the history tables: recent rows are read again (a late commit can carry a lower
 id) but never applied twice."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.models import Attendance
 from tonle.programs.tests.factories import ActivityFactory
@@ -34,3 +37,19 @@ def test_a_record_changed_after_it_was_created_counts_as_altered(world):
     attendance.delete()
     changes = changed_since(Attendance, 0)
     assert (changes.inserted, changes.altered) == (set(), {pk})
+
+
+def test_rows_already_seen_are_counted_not_read_again(world):
+    activity = ActivityFactory(project=world.project_a)
+    for _ in range(30):
+        Attendance.objects.create(activity=activity, participant=ParticipantFactory())
+    changes = changed_since(Attendance, 0)
+    assert len(changes.seen) == 30
+    newest = Attendance.objects.create(activity=activity, participant=ParticipantFactory())
+    with CaptureQueriesContext(connection) as queries:
+        again = changed_since(Attendance, changes.mark, changes.seen)
+    assert again.inserted == {newest.pk} and len(again.seen) == 31
+    # One count of the thirty seen, one read of what is new: the thirty are not read again.
+    assert len(queries) == 2
+    read = next(q["sql"] for q in queries.captured_queries if "COUNT" not in q["sql"].upper())
+    assert f'"history_id" > {changes.seen[-1]}' in read
