@@ -522,12 +522,32 @@ def submissions_apply_again(*, root_ids: list[str], language: str = "") -> None:
         submissions_enqueue(root_ids=root_ids)
 
 
-def submission_unapply(*, by: User | None, submission: Submission) -> int:
+def submission_unapply(
+    *, by: User | None, submission: Submission, heir: Submission | None = None
+) -> int:
     """Undo what every version of this submission's chain applied, newest record first,
     through the appliers that made them; each version waits to be applied again. Returns the
-    number of records undone."""
+    number of records undone.
+
+    `heir` is a version of the chain that stays while the newer ones are taken away (an
+    import that brought an edit undone): the records the chain made that applying it again
+    takes up (a woman it registered) are not undone but left to the heir, which takes them up
+    when it is applied again, so she keeps her id and is not registered twice."""
     with transaction.atomic():
-        undone, _kept = _chain_unapply(by=by, root_id=submission.root_id, keep=frozenset())
+        keep = _TAKEN_UP_AGAIN if heir is not None else frozenset()
+        undone, kept = _chain_unapply(by=by, root_id=submission.root_id, keep=keep)
+        AppliedRecord.objects.bulk_create(
+            AppliedRecord(
+                submission=heir,
+                kind=kind,
+                app_label=app_label,
+                model=model,
+                object_id=record.pk,
+                owns=True,
+            )
+            for (app_label, model), records in kept.items()
+            for kind, record in records
+        )
     return undone
 
 
