@@ -566,9 +566,14 @@ def _chain_unapply(
     kept: dict[tuple[str, str], list[Any]] = {}
     chain = Submission.objects.filter(root_id=root_id)
     made = AppliedRecord.objects.filter(submission__in=chain).order_by("-id")
-    for applied in made.select_for_update():
+    for applied in list(made):
         model = apps.get_model(applied.app_label, applied.model)
-        record = model.objects.filter(pk=applied.object_id).first()
+        # The record is locked before its claim is touched (see _claims_keep); its claim is
+        # read again under the lock, as a chain letting go may have handed it ownership.
+        record = model._base_manager.select_for_update().filter(pk=applied.object_id).first()
+        applied.owns = (
+            AppliedRecord.objects.filter(pk=applied.pk).values_list("owns", flat=True).get()
+        )
         applied.delete()
         if record is None:
             continue
@@ -587,8 +592,8 @@ def _chain_unapply(
 def _record_release(*, by: User | None, kind: str, record: Any, owned: bool) -> bool:
     """A chain's claim on the record is gone: undo the record if that chain made it and no
     other chain still records it; while another does, the record is that chain's to undo.
-    True when it was undone."""
-    others = AppliedRecord.objects.select_for_update().filter(
+    True when it was undone. The caller holds the record's lock (_chain_unapply took it)."""
+    others = AppliedRecord.objects.filter(
         app_label=record._meta.app_label, model=record._meta.model_name, object_id=record.pk
     )
     heir = others.order_by("id").first()
@@ -624,7 +629,17 @@ def submission_apply(*, submission: Submission) -> Submission | None:
         _older_replaced(newest)
         return newest
     with translation.override(newest.language or settings.LANGUAGE_CODE):
+        for _attempt in range(_CLAIM_ATTEMPTS - 1):
+            try:
+                return _chain_apply(newest=newest, mapping=mapping)
+            except _ClaimLost:
+                continue  # what it found is gone now: applied again, it is made or refused
         return _chain_apply(newest=newest, mapping=mapping)
+
+
+# How often a chain is applied again when a record it found was undone meanwhile (each time
+# another chain undid one at that very moment: more than twice is a fault worth seeing).
+_CLAIM_ATTEMPTS = 3
 
 
 def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
@@ -665,7 +680,7 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
             for leftover in kept.values():
                 for kind, record in reversed(leftover):
                     _record_release(by=user, kind=kind, record=record, owned=True)
-            AppliedRecord.objects.bulk_create(_claims(newest, claimed=claimed, made=made))
+            _claims_keep(_claims(newest, claimed=claimed, made=made))
             newest.mapping = mapping
             newest.save(update_fields=["mapping"])
             submission_mark_applied(
@@ -703,6 +718,40 @@ def _claims(
             owns=owns,
         )  # fmt: skip
     return list(claims.values())
+
+
+class _ClaimLost(Exception):
+    """A record the chain found was undone by another chain before the claim on it was kept:
+    the chain is applied again, now without it."""
+
+
+def _claims_keep(claims: list[AppliedRecord]) -> None:
+    """Keep the chain's claims, once the records it found (not made) are locked and known to
+    be still there.
+
+    Claims are added here and let go in _chain_unapply, each under the lock of the record's
+    own row; a lock on the claims alone would not do, as a record no other chain claims has
+    none to lock. So a chain letting go of a record while another claims it either sees the
+    new claim (and leaves the record to it) or has undone the record before the claim is
+    kept, which this sees, and the claiming chain is applied again (_ClaimLost). Records are
+    locked in one order (by model, then id), so two chains claiming the same records wait
+    for each other instead of deadlocking.
+    """
+    found: dict[tuple[str, str], set[int]] = {}
+    for claim in claims:
+        if not claim.owns:
+            found.setdefault((claim.app_label, claim.model), set()).add(claim.object_id)
+    for (app_label, model), ids in sorted(found.items()):
+        locked = (
+            apps.get_model(app_label, model)
+            ._base_manager.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(list(locked)) != len(ids):
+            raise _ClaimLost(f"{app_label}.{model}")
+    AppliedRecord.objects.bulk_create(claims)
 
 
 def _older_replaced(newest: Submission) -> None:
