@@ -534,6 +534,7 @@ def submission_unapply(
     takes up (a woman it registered) are not undone but left to the heir, which takes them up
     when it is applied again, so she keeps her id and is not registered twice."""
     with transaction.atomic():
+        _chain_lock(root_id=submission.root_id)
         keep = _TAKEN_UP_AGAIN if heir is not None else frozenset()
         undone, kept = _chain_unapply(by=by, root_id=submission.root_id, keep=keep)
         AppliedRecord.objects.bulk_create(
@@ -549,6 +550,14 @@ def submission_unapply(
             for kind, record in records
         )
     return undone
+
+
+def _chain_lock(*, root_id: str) -> None:
+    """One worker at a time applies or undoes a chain (on PostgreSQL; SQLite writes one at a
+    time)."""
+    list(
+        Submission.objects.select_for_update().filter(root_id=root_id).values_list("pk", flat=True)
+    )
 
 
 # Records a chain made that applying it again takes up again rather than making anew, so a
@@ -571,9 +580,10 @@ def _chain_unapply(
         # The record is locked before its claim is touched (see _claims_keep); its claim is
         # read again under the lock, as a chain letting go may have handed it ownership.
         record = model._base_manager.select_for_update().filter(pk=applied.object_id).first()
-        applied.owns = (
-            AppliedRecord.objects.filter(pk=applied.pk).values_list("owns", flat=True).get()
-        )
+        owns = AppliedRecord.objects.filter(pk=applied.pk).values_list("owns", flat=True).first()
+        if owns is None:  # let go meanwhile by another undoing of this chain
+            continue
+        applied.owns = owns
         applied.delete()
         if record is None:
             continue
@@ -647,12 +657,7 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
     errors: dict[str, str] = {}
     try:
         with transaction.atomic():
-            # One worker at a time applies a chain (on PostgreSQL; SQLite writes one at a time).
-            list(
-                Submission.objects.select_for_update()
-                .filter(root_id=newest.root_id)
-                .values_list("pk", flat=True)
-            )
+            _chain_lock(root_id=newest.root_id)
             _undone, kept = _chain_unapply(by=user, root_id=newest.root_id, keep=_TAKEN_UP_AGAIN)
             root = instance_root(bytes(newest.xml))
             shared: dict[str, Any] = {"earlier": kept}
