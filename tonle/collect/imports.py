@@ -504,10 +504,17 @@ def import_batch_undo(*, by: User, batch: ImportBatch) -> ImportBatch:
         files += list(forms.values_list("xlsform", flat=True))
         # What its submissions applied to the records is taken back first, through the
         # appliers that made it; a chain an earlier import or a phone began is applied again,
-        # ending with the version it had before this import.
+        # ending with the version it had before this import, and its earlier version takes up
+        # the women the chain registered (she keeps her id, and what was recorded for her).
         roots = list(added.values_list("root_id", flat=True).distinct())
         for submission in added.filter(status=RowStatus.APPLIED).order_by("root_id", "-pk"):
-            submission_unapply(by=by, submission=submission)
+            heir = (
+                Submission.objects.filter(root_id=submission.root_id)
+                .exclude(pk__in=ids)
+                .only("pk")
+                .first()
+            )
+            submission_unapply(by=by, submission=submission, heir=heir)
         Submission.objects.filter(pk__in=ids).update(previous=None)
         Attachment.objects.filter(submission_id__in=ids).delete()
         Submission.objects.filter(pk__in=ids).delete()

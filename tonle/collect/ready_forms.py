@@ -35,12 +35,12 @@ FORMS: dict[str, dict[str, Any]] = {
         "title": ("Activity attendance", "វត្តមានក្នុងសកម្មភាព"),
         "survey": [
             [
-                "integer",
+                "select_one_from_file activities.csv",
                 "activity",
-                "Activity number (from Tonle)",
-                "លេខសកម្មភាព (ពី Tonle)",
+                "Activity (from your list)",
+                "សកម្មភាព (ពីបញ្ជីរបស់អ្នក)",
                 "yes",
-                "",
+                "autocomplete",
             ],
             ["begin_repeat", "women", "Women present", "ស្ត្រីដែលមានវត្តមាន", "", ""],
             *_WOMAN_PICK,

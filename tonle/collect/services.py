@@ -543,13 +543,12 @@ def _together_apply(*, group: list[Submission], mapping: FormMapping) -> None:
     _records_apply(batch=batch, mapping=mapping)
     if any(one.errors for one in batch):
         raise _Refused
-    AppliedRecord.objects.bulk_create(
+    _claims_keep(
         [
             claim
             for one in batch
             for claim in _claims(one.submission, claimed=one.claimed, made=one.made)
-        ],
-        batch_size=1000,
+        ]
     )
     now = timezone.now()
     for one in batch:
@@ -634,13 +633,42 @@ def submissions_apply_again(*, root_ids: list[str], language: str = "") -> None:
         submissions_enqueue(root_ids=root_ids)
 
 
-def submission_unapply(*, by: User | None, submission: Submission) -> int:
+def submission_unapply(
+    *, by: User | None, submission: Submission, heir: Submission | None = None
+) -> int:
     """Undo what every version of this submission's chain applied, newest record first,
     through the appliers that made them; each version waits to be applied again. Returns the
-    number of records undone."""
+    number of records undone.
+
+    `heir` is a version of the chain that stays while the newer ones are taken away (an
+    import that brought an edit undone): the records the chain made that applying it again
+    takes up (a woman it registered) are not undone but left to the heir, which takes them up
+    when it is applied again, so she keeps her id and is not registered twice."""
     with transaction.atomic():
-        undone, _kept = _chain_unapply(by=by, root_id=submission.root_id, keep=frozenset())
+        _chain_lock(root_id=submission.root_id)
+        keep = _TAKEN_UP_AGAIN if heir is not None else frozenset()
+        undone, kept = _chain_unapply(by=by, root_id=submission.root_id, keep=keep)
+        AppliedRecord.objects.bulk_create(
+            AppliedRecord(
+                submission=heir,
+                kind=kind,
+                app_label=app_label,
+                model=model,
+                object_id=record.pk,
+                owns=True,
+            )
+            for (app_label, model), records in kept.items()
+            for kind, record in records
+        )
     return undone
+
+
+def _chain_lock(*, root_id: str) -> None:
+    """One worker at a time applies or undoes a chain (on PostgreSQL; SQLite writes one at a
+    time)."""
+    list(
+        Submission.objects.select_for_update().filter(root_id=root_id).values_list("pk", flat=True)
+    )
 
 
 # Records a chain made that applying it again takes up again rather than making anew, so a
@@ -661,9 +689,15 @@ def _chain_unapply(
     # (a table that grew fast) scans every applied record for each chain.
     versions = list(chain.values_list("pk", flat=True))
     made = AppliedRecord.objects.filter(submission_id__in=versions).order_by("-id")
-    for applied in made.select_for_update():
+    for applied in list(made):
         model = apps.get_model(applied.app_label, applied.model)
-        record = model.objects.filter(pk=applied.object_id).first()
+        # The record is locked before its claim is touched (see _claims_keep); its claim is
+        # read again under the lock, as a chain letting go may have handed it ownership.
+        record = model._base_manager.select_for_update().filter(pk=applied.object_id).first()
+        owns = AppliedRecord.objects.filter(pk=applied.pk).values_list("owns", flat=True).first()
+        if owns is None:  # let go meanwhile by another undoing of this chain
+            continue
+        applied.owns = owns
         applied.delete()
         if record is None:
             continue
@@ -682,8 +716,8 @@ def _chain_unapply(
 def _record_release(*, by: User | None, kind: str, record: Any, owned: bool) -> bool:
     """A chain's claim on the record is gone: undo the record if that chain made it and no
     other chain still records it; while another does, the record is that chain's to undo.
-    True when it was undone."""
-    others = AppliedRecord.objects.select_for_update().filter(
+    True when it was undone. The caller holds the record's lock (_chain_unapply took it)."""
+    others = AppliedRecord.objects.filter(
         app_label=record._meta.app_label, model=record._meta.model_name, object_id=record.pk
     )
     heir = others.order_by("id").first()
@@ -719,19 +753,24 @@ def submission_apply(*, submission: Submission) -> Submission | None:
         _older_replaced(newest)
         return newest
     with translation.override(newest.language or settings.LANGUAGE_CODE):
+        for _attempt in range(_CLAIM_ATTEMPTS - 1):
+            try:
+                return _chain_apply(newest=newest, mapping=mapping)
+            except _ClaimLost:
+                continue  # what it found is gone now: applied again, it is made or refused
         return _chain_apply(newest=newest, mapping=mapping)
+
+
+# How often a chain is applied again when a record it found was undone meanwhile (each time
+# another chain undid one at that very moment: more than twice is a fault worth seeing).
+_CLAIM_ATTEMPTS = 3
 
 
 def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
     user = newest.submitted_by
     try:
         with transaction.atomic():
-            # One worker at a time applies a chain (on PostgreSQL; SQLite writes one at a time).
-            list(
-                Submission.objects.select_for_update()
-                .filter(root_id=newest.root_id)
-                .values_list("pk", flat=True)
-            )
+            _chain_lock(root_id=newest.root_id)
             _undone, kept = _chain_unapply(by=user, root_id=newest.root_id, keep=_TAKEN_UP_AGAIN)
             one = _Applying(
                 submission=newest, root=instance_root(bytes(newest.xml)), shared={"earlier": kept}
@@ -743,7 +782,7 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
             for leftover in kept.values():
                 for kind, record in reversed(leftover):
                     _record_release(by=user, kind=kind, record=record, owned=True)
-            AppliedRecord.objects.bulk_create(_claims(newest, claimed=one.claimed, made=one.made))
+            _claims_keep(_claims(newest, claimed=one.claimed, made=one.made))
             newest.mapping = mapping
             newest.save(update_fields=["mapping"])
             submission_mark_applied(submission=newest, result=one.result)
@@ -776,6 +815,40 @@ def _claims(
             owns=owns,
         )  # fmt: skip
     return list(claims.values())
+
+
+class _ClaimLost(Exception):
+    """A record the chain found was undone by another chain before the claim on it was kept:
+    the chain is applied again, now without it."""
+
+
+def _claims_keep(claims: list[AppliedRecord]) -> None:
+    """Keep the chain's claims, once the records it found (not made) are locked and known to
+    be still there.
+
+    Claims are added here and let go in _chain_unapply, each under the lock of the record's
+    own row; a lock on the claims alone would not do, as a record no other chain claims has
+    none to lock. So a chain letting go of a record while another claims it either sees the
+    new claim (and leaves the record to it) or has undone the record before the claim is
+    kept, which this sees, and the claiming chain is applied again (_ClaimLost). Records are
+    locked in one order (by model, then id), so two chains claiming the same records wait
+    for each other instead of deadlocking.
+    """
+    found: dict[tuple[str, str], set[int]] = {}
+    for claim in claims:
+        if not claim.owns:
+            found.setdefault((claim.app_label, claim.model), set()).add(claim.object_id)
+    for (app_label, model), ids in sorted(found.items()):
+        locked = (
+            apps.get_model(app_label, model)
+            ._base_manager.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(list(locked)) != len(ids):
+            raise _ClaimLost(f"{app_label}.{model}")
+    AppliedRecord.objects.bulk_create(claims, batch_size=1000)
 
 
 def _older_replaced(newest: Submission) -> None:

@@ -10,11 +10,16 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self) -> None:
-        from tonle.collect.registry import applier_register, project_source_register
+        from tonle.collect.registry import (
+            applier_register,
+            media_provider_register,
+            project_source_register,
+        )
         from tonle.people.merging import merge_step_register, records_merge_step
         from tonle.people.timeline import register_timeline_source
         from tonle.programs.appliers import ATTENDANCE
         from tonle.programs.models import Attendance
+        from tonle.programs.phones import ACTIVITIES_FILE, activities_csv
         from tonle.programs.selectors import attendance_timeline, projects_of_user
         from tonle.programs.services import attendances_clashing_in_merge
 
@@ -27,3 +32,4 @@ class ProgramsConfig(AppConfig):
             )
         )  # fmt: skip
         applier_register(ATTENDANCE)
+        media_provider_register(name=ACTIVITIES_FILE, provider=activities_csv)

@@ -15,6 +15,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from lxml import etree
 
 from tonle.collect.models import AppliedRecord, Attachment, RowStatus, Submission
@@ -59,7 +60,10 @@ def test_odk_collects_sequence_is_stored_as_it_arrived_and_applied_once(
                        file_name="ccdo_attendance.xlsx",
                        data=(HERE / "ccdo_attendance.xlsx").read_bytes())  # fmt: skip
     mapping_save(by=world.manager, form=form, kinds=FORMS["ccdo_attendance"]["mapping"])
-    activity = ActivityFactory(project=world.project_a, village=world.village_a)
+    activity = ActivityFactory(
+        project=world.project_a, village=world.village_a, date=timezone.localdate()
+    )
+    elsewhere = ActivityFactory(project=world.project_b, date=timezone.localdate())
     woman_a, mentee = world.woman_a.pk, world.mentee.pk
     phone = collect_phone("officer_a")
 
@@ -71,14 +75,21 @@ def test_odk_collects_sequence_is_stored_as_it_arrived_and_applied_once(
     (entry,) = phone.form_list().findall(f"{LIST}xform")
     assert entry.findtext(f"{LIST}formID") == "ccdo_attendance"
 
-    # 3. The form, and its manifest with the women of her own scope only.
+    # 3. The form, and its manifest with the activities and women of her own scope only,
+    # each file with the MD5 of what she downloads.
     xform = phone.http.get(entry.findtext(f"{LIST}downloadUrl"))
     assert f"md5:{hashlib.md5(xform.content).hexdigest()}" == entry.findtext(f"{LIST}hash")
     manifest = etree.fromstring(phone.http.get(entry.findtext(f"{LIST}manifestUrl")).content)
-    women_url = manifest.find(f"{MANIFEST}mediaFile").findtext(f"{MANIFEST}downloadUrl")
-    women = {int(row["name"]) for row in
-             csv.DictReader(io.StringIO(phone.http.get(women_url).text))}  # fmt: skip
-    assert woman_a in women and world.woman_b.pk not in women
+    files = {}
+    for media in manifest.findall(f"{MANIFEST}mediaFile"):
+        data = phone.http.get(media.findtext(f"{MANIFEST}downloadUrl")).content
+        assert media.findtext(f"{MANIFEST}hash") == f"md5:{hashlib.md5(data).hexdigest()}"
+        files[media.findtext(f"{MANIFEST}filename")] = {
+            int(row["name"]) for row in csv.DictReader(io.StringIO(data.decode()))
+        }
+    assert files.keys() == {"activities.csv", "women.csv"}
+    assert files["activities.csv"] == {activity.pk} and elsewhere.pk not in files["activities.csv"]
+    assert woman_a in files["women.csv"] and world.woman_b.pk not in files["women.csv"]
 
     # 4. A submission with a photo: kept as it arrived, then applied in the background.
     first = f"uuid:{uuid.uuid4()}"

@@ -225,6 +225,7 @@ def test_a_central_entity_list_of_women_is_mapped_like_submissions_and_others_ar
     from tonle.collect.registry import applier_of
     from tonle.collect.services import mapping_save, submission_apply
     from tonle.people.models import Participant
+    from tonle.programs.tests.factories import ActivityFactory, AttendanceFactory
 
     _central_project(central_server)
     village = str(world.village_a.pk)
@@ -275,10 +276,19 @@ def test_a_central_entity_list_of_women_is_mapped_like_submissions_and_others_ar
     assert registered.birth_year == 1991  # the same woman, changed, not registered again
     assert Participant.objects.filter(name_latin="Sok Lina").count() == 1
 
+    # She came to a training since: undoing the edit must not withdraw her (it could not) nor
+    # register her again, but give her back the birth year the older version says.
+    attended = AttendanceFactory(
+        activity=ActivityFactory(project=world.project_a, village=world.village_a),
+        participant=registered,
+    )
     import_batch_undo(by=world.manager, batch=changed)
     assert not Submission.objects.filter(pk=edit.pk).exists()
     first = submission_chain_newest(root_id=f"uuid:{lina['__id']}")
     assert submission_apply(submission=first).status == RowStatus.APPLIED
-    assert Participant.objects.get(name_latin="Sok Lina").birth_year == 1990
+    registered.refresh_from_db()
+    assert registered.birth_year == 1990  # she keeps her id
+    assert Participant.objects.filter(name_latin="Sok Lina").count() == 1
+    assert list(registered.attendances.all()) == [attended]
     again = run(world, source)
     assert (again.new_versions, again.records) == (1, 1)

@@ -1,13 +1,15 @@
 """A record two chains both recorded (the same woman at the same activity, sent by two phones) or
 that was there before any form: undoing one chain never removes what another still records, nor
-what the web page recorded."""
+what the web page recorded, even when one lets go of it at the very moment another claims it."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 
+from tonle.collect import services
 from tonle.collect.instances import instance_read
 from tonle.collect.models import AppliedRecord, RowStatus, Submission
 from tonle.collect.ready_forms import FORMS, HERE
@@ -19,8 +21,9 @@ from tonle.collect.services import (
     submission_receive,
     submission_unapply,
 )
+from tonle.lib.testing.races import at_once, needs_waiting_connections
 from tonle.people.models import Participant
-from tonle.programs.models import Activity, AttendanceSource
+from tonle.programs.models import Activity, Attendance, AttendanceSource
 from tonle.programs.services import attendance_record
 from tonle.programs.tests.factories import (
     ActivityFactory,
@@ -45,8 +48,8 @@ def activity(world):
     return ActivityFactory(project=world.project_a, village=world.village_a)
 
 
-def _applied(form, by, activity: int, women: list[str], new: tuple = ()) -> Submission:
-    """A submission of the attendance form, received and applied (as the worker would)."""
+def _received(form, by, activity: int, women: list[str], new: tuple = ()) -> Submission:
+    """A submission of the attendance form, received and not applied yet."""
     repeats = "".join(
         f"<women><woman>{w}</woman><new><name_km/><name_latin/><birth_year/></new></women>"
         for w in women
@@ -63,7 +66,12 @@ def _applied(form, by, activity: int, women: list[str], new: tuple = ()) -> Subm
     submission, _new = submission_receive(
         by=by, form=form, xml=xml, instance=instance_read(xml), parts=[], complete=True
     )
-    applied = submission_apply(submission=submission)
+    return submission
+
+
+def _applied(form, by, activity: int, women: list[str], new: tuple = ()) -> Submission:
+    """A submission of the attendance form, received and applied (as the worker would)."""
+    applied = submission_apply(submission=_received(form, by, activity, women, new))
     assert applied is not None and applied.status == RowStatus.APPLIED, applied and applied.errors
     return applied
 
@@ -177,3 +185,63 @@ def test_undoing_the_chain_that_made_an_activity_keeps_it_while_another_records_
     assert _present(activity) == {world.mentee.pk}
     submission_unapply(by=world.manager, submission=other)
     assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
+def _pause_once(monkeypatch, name: str, *, reached: threading.Event, until: threading.Event,
+                wait: float) -> None:  # fmt: skip
+    """The claiming chain stops once in `name`, after it found the record, for the other."""
+    original = getattr(services, name)
+    paused = []
+
+    def paused_once(*args, **kwargs):
+        if not paused:
+            paused.append(True)
+            reached.set()
+            until.wait(timeout=wait)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, name, paused_once)
+
+
+def _race(world, attendance_form, activity, monkeypatch, *, pause_in: str, wait: float):
+    woman = str(world.woman_a.pk)
+    first = _applied(attendance_form, world.officer_a, activity.pk, [woman])
+    second = _received(attendance_form, world.officer_a, activity.pk, [woman])
+    reached, released = threading.Event(), threading.Event()
+    _pause_once(monkeypatch, pause_in, reached=reached, until=released, wait=wait)
+
+    def let_go():
+        assert reached.wait(timeout=10)
+        try:
+            return submission_unapply(by=world.manager, submission=first)
+        finally:
+            released.set()
+
+    claiming, letting_go = at_once(lambda: submission_apply(submission=second), let_go)
+    assert not isinstance(claiming, Exception), claiming
+    assert not isinstance(letting_go, Exception), letting_go
+    assert claiming.status == RowStatus.APPLIED
+    # She attended as the second form says, and its claim is on her attendance, owned.
+    assert _present(activity) == {world.woman_a.pk}
+    claim = AppliedRecord.objects.get(submission=second, model="attendance")
+    assert (claim.object_id, claim.owns) == (Attendance.objects.get(activity=activity).pk, True)
+
+
+@needs_waiting_connections
+@pytest.mark.django_db(transaction=True)
+def test_a_record_let_go_before_the_claim_on_it_is_kept_is_made_again(
+    world, attendance_form, activity, monkeypatch
+):
+    """The second chain found her attendance; the first undoes it and commits before the
+    second keeps its claim: the second sees it gone and is applied again, making it anew."""
+    _race(world, attendance_form, activity, monkeypatch, pause_in="_claims", wait=10)
+
+
+@needs_waiting_connections
+@pytest.mark.django_db(transaction=True)
+def test_a_record_claimed_while_it_is_let_go_stays_with_the_claiming_chain(
+    world, attendance_form, activity, monkeypatch
+):
+    """The second chain has kept its claim but not committed when the first lets go: the first
+    waits for the record's lock, then sees the claim and hands the record over."""
+    _race(world, attendance_form, activity, monkeypatch, pause_in="_older_replaced", wait=3)
