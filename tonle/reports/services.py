@@ -25,6 +25,7 @@ from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from tonle.accounts.models import User
+from tonle.lib.memo import reads_once
 from tonle.lib.models import recorded_by
 from tonle.lib.sitecache import public_pages_changed
 from tonle.lib.spreadsheets import Sheet, xlsx_workbook
@@ -363,8 +364,14 @@ def report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
     people behind each figure and the definitions used. Refused while a section has a problem.
 
     Every figure is computed first, outside any transaction (a long one would hold the write
-    lock, and on SQLite keep every officer from ticking attendance meanwhile); the frozen
-    result is then written in one short transaction."""
+    lock, and on SQLite keep every officer from ticking attendance meanwhile), each grid read
+    once for all the figures it serves; the frozen result is then written in one short
+    transaction."""
+    with reads_once():
+        return _report_issue(by=by, template=template)
+
+
+def _report_issue(*, by: User, template: ReportTemplate) -> IssuedReport:
     figures = report_figures(template=template, ids=True)
     links = {
         key: reverse("reports-issued-figure", args=[_NOT_YET_ISSUED, key])

@@ -18,6 +18,7 @@ from django.db import connections
 from django.utils.translation import override
 from django_tasks import task
 
+from tonle.lib.memo import reads_once
 from tonle.reports.models import RenderFailure, RenderJob, RenderStep
 from tonle.reports.rendering import report_render
 from tonle.reports.services import (
@@ -76,7 +77,7 @@ def _make(job_id: int, attempt: int) -> int:
     started = time.perf_counter()
     if settings.PDF_RENDER_PAUSE:
         time.sleep(settings.PDF_RENDER_PAUSE)
-    with override(job.language):
+    with override(job.language), reads_once():  # each grid read once for all its figures
         _step(job_id, attempt, 10, RenderStep.FIGURES)
         if job.issued:
             report = issued_render(issued=job.issued, language=job.language, names=names)
