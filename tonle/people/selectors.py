@@ -33,10 +33,10 @@ _PHONE_LIKE = re.compile(r"[\d\s+()-]{3,}")
 
 def villages_in_scope(*, user: User) -> QuerySet[Village]:
     """The villages of the projects the user works on (every project's for managers)."""
-    villages = Village.objects.filter(projects__isnull=False)
-    if not user.sees_every_project:
-        villages = villages.filter(projects__memberships__user=user)
-    return villages.distinct()
+    if user.sees_every_project:
+        return Village.objects.filter(projects__isnull=False).distinct()
+    # One join through her memberships (a second, for "in some project", would be redundant).
+    return Village.objects.filter(projects__memberships__user=user).distinct()
 
 
 # What a Smart Woman sees is decided by the apps that know her work (her current group,

@@ -20,7 +20,7 @@ from tonle.collect.models import RowStatus, Upload
 from tonle.collect.sheets import SheetError
 from tonle.geo.models import Village
 from tonle.lib.forms import add_service_errors
-from tonle.lib.paging import id_in_query, page_of
+from tonle.lib.paging import LinkedPage, id_in_query, page_of
 from tonle.lib.templatetags.tonle import format_count
 from tonle.lib.uploads import too_large_marked
 from tonle.people.forms import consent_missing_message
@@ -95,19 +95,22 @@ def activity_new(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programs/activity_form.html", {"form": form, "project": project})
 
 
-def _attendees_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
-    """What the attendee list and the door registration need: all a tick's answer shows."""
+def _attendees_page(request: HttpRequest, activity: Activity) -> LinkedPage:
     # Newest ticked first: the woman just ticked is at the top of the first page.
-    attendees = page_of(
+    return page_of(
         request,
         activity_attendees(activity=activity, user=request.user),
         per_page=ATTENDEES_PER_PAGE,
         param="attendees",
         anchor="attendees",
     )
+
+
+def _attendees_context(request: HttpRequest, activity: Activity, **extra: object) -> dict:
+    """What the attendee list and the door registration need: all a tick's answer shows."""
     return {
         "activity": activity,
-        "attendees": attendees,
+        "attendees": _attendees_page(request, activity),
         "register_form": extra.pop("register_form", None)
         or DoorRegistrationForm(user=request.user, initial={"village": activity.village_id}),
         **extra,
@@ -162,14 +165,23 @@ def attendance_candidates(request: HttpRequest, activity_id: int) -> HttpRespons
     )
 
 
-def _attendees_response(request: HttpRequest, activity: Activity) -> HttpResponse:
+def _attendees_response(
+    request: HttpRequest, activity: Activity, *, registered: bool = False
+) -> HttpResponse:
+    """The list after a tick: the search emptied for the next name, and the door registration
+    emptied only when she was registered or found from it (what an officer is typing there
+    for another woman is kept; nor is the form made again for every tick)."""
     if not request.htmx:
         # Without JS, back to the activity, on the page of the list she was on.
         url = reverse("programs-activity", args=[activity.pk])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
-    response = render(
-        request, "programs/_attendees.html", _attendees_context(request, activity, clear=True)
+    clear_register = registered or request.POST.get("from") == "register"
+    context = (
+        _attendees_context(request, activity, clear=True, clear_register=True)
+        if clear_register
+        else {"activity": activity, "attendees": _attendees_page(request, activity), "clear": True}
     )
+    response = render(request, "programs/_attendees.html", context)
     response["HX-Trigger"] = ATTENDANCE_CHANGED
     return response
 
@@ -225,7 +237,7 @@ def attendance_register(request: HttpRequest, activity_id: int) -> HttpResponse:
             )
             if not participant.consent_given:
                 messages.warning(request, consent_missing_message(participant=participant))
-            return _attendees_response(request, activity)
+            return _attendees_response(request, activity, registered=True)
     if request.htmx:
         context = _attendees_context(request, activity, register_form=form, duplicates=duplicates)
         response = render(request, "programs/_register.html", context)
