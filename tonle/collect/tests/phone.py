@@ -28,6 +28,33 @@ def sample_form(*, project_id: int, by: User) -> Form:
     )
 
 
+def attendance_xml(
+    instance_id: str,
+    activity: int,
+    women: list[str],
+    *,
+    new: tuple = (),
+    deprecated_id: str = "",
+    version: str = "2026120101",
+) -> bytes:
+    """A submission of the ready attendance form: the women chosen from the phone's list, then
+    those registered at the door (name, birth year)."""
+    repeats = "".join(
+        f"<women><woman>{w}</woman><new><name_km/><name_latin/><birth_year/></new></women>"
+        for w in women
+    ) + "".join(
+        f"<women><woman/><new><name_km/><name_latin>{name}</name_latin>"
+        f"<birth_year>{born}</birth_year></new></women>"
+        for name, born in new
+    )
+    deprecated = f"<deprecatedID>{deprecated_id}</deprecatedID>" if deprecated_id else ""
+    return (
+        f'<?xml version="1.0"?><data id="ccdo_attendance" version="{version}">'
+        f"<activity>{activity}</activity>{repeats}"
+        f"<meta><instanceID>{instance_id}</instanceID>{deprecated}</meta></data>"
+    ).encode()
+
+
 def with_phone_password(user: User) -> User:
     phone_password_set(user=user, password=PHONE_PASSWORD)
     return user

@@ -3,11 +3,9 @@ a submission, worked through by the background worker in batches, never left beh
 
 from __future__ import annotations
 
-import io
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
@@ -24,16 +22,13 @@ from tonle.collect.services import (
     submission_unapply,
 )
 from tonle.collect.tasks import apply_queued
+from tonle.collect.tests.phone import attendance_xml
+from tonle.lib.testing.tasks import tasks_run
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs import appliers
 from tonle.programs.tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
-
-
-def _work() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(),
-                 stderr=io.StringIO())  # fmt: skip
 
 
 @pytest.fixture
@@ -45,15 +40,9 @@ def form(world):
 
 
 def _receive(world, form, activity, women) -> Submission:
-    repeats = "".join(
-        f"<women><woman>{w.pk}</woman><new><name_km/><name_latin/><birth_year/></new></women>"
-        for w in women
+    xml = attendance_xml(
+        f"uuid:{uuid.uuid4()}", activity.pk, [w.pk for w in women], version=form.version
     )
-    xml = (
-        f'<?xml version="1.0"?><data id="ccdo_attendance" version="{form.version}">'
-        f"<activity>{activity.pk}</activity>{repeats}"
-        f"<meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>"
-    ).encode()
     submission, _new = submission_receive(
         by=world.officer_a, form=form, xml=xml, instance=instance_read(xml), parts=[],
         complete=True,
@@ -66,7 +55,7 @@ def _asked() -> int:
 
 
 def test_a_kept_submission_is_queued_with_it_and_the_worker_asked_once(world, form):
-    _work()  # the mapping's own (empty) run
+    tasks_run()  # the mapping's own (empty) run
     activity = ActivityFactory(project=world.project_a, village=world.village_a)
     kept = [_receive(world, form, activity, [world.woman_a]) for _ in range(3)]
     assert set(ApplyQueue.objects.values_list("root_id", flat=True)) == {s.root_id for s in kept}
@@ -87,7 +76,7 @@ def test_the_worker_applies_a_queue_longer_than_a_batch_and_empties_it(world, fo
     women = [ParticipantFactory(village=world.village_a) for _ in range(5)]
     for woman in women:
         _receive(world, form, activity, [woman])
-    _work()
+    tasks_run()
     assert set(Submission.objects.values_list("status", flat=True)) == {RowStatus.APPLIED}
     assert activity.attendances.count() == 5 and not ApplyQueue.objects.exists()
 
@@ -121,13 +110,13 @@ def test_chains_a_dead_worker_left_queued_are_handed_to_the_worker_again(world, 
     assert _asked() == 1
     apply_queue_sweep()  # asked already: not asked twice
     assert _asked() == 1
-    _work()
+    tasks_run()
     kept.refresh_from_db()
     assert kept.status == RowStatus.APPLIED and activity.attendances.count() == 1
 
 
 def test_the_women_of_a_form_are_recorded_in_the_same_number_of_queries_however_many(world, form):
-    _work()
+    tasks_run()
     costs = []
     for count in (2, 12):
         activity = ActivityFactory(project=world.project_a, village=world.village_a)
@@ -141,7 +130,7 @@ def test_the_women_of_a_form_are_recorded_in_the_same_number_of_queries_however_
 
 
 def test_submissions_applied_together_cost_the_same_number_of_queries_however_many(world, form):
-    _work()
+    tasks_run()
     costs = []
     for count in (3, 12):
         activity = ActivityFactory(project=world.project_a, village=world.village_a)

@@ -4,13 +4,11 @@ on a 360 px phone, in English and in Khmer; screenshots in $TONLE_MAPPING_SHOTS.
 
 from __future__ import annotations
 
-import io
 import os
 import uuid
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -18,6 +16,7 @@ from tonle.collect.models import Form, RowStatus, Submission
 from tonle.collect.ready_forms import HERE
 from tonle.collect.tests.phone import with_phone_password
 from tonle.lib.testing.browser import log_in
+from tonle.lib.testing.tasks import tasks_run
 from tonle.programs.tests.factories import ActivityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -72,8 +71,7 @@ def test_the_manager_maps_an_uploaded_form_and_sees_its_submissions_applied(
     expect(page.locator("#apply-progress")).to_have_attribute("data-waiting", "3")
     shot(page, "3-waiting")
 
-    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(),
-                 stderr=io.StringIO())  # fmt: skip
+    tasks_run()
     # The bar, asking again every second, comes to the end by itself.
     expect(page.locator("#apply-progress")).to_have_attribute("data-waiting", "0")
     expect(page.locator("#apply-progress progress")).to_have_attribute("value", "100")

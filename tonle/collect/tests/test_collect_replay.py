@@ -14,7 +14,6 @@ import io
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from lxml import etree
 
@@ -22,15 +21,11 @@ from tonle.collect.models import AppliedRecord, Attachment, RowStatus, Submissio
 from tonle.collect.ready_forms import FORMS, HERE
 from tonle.collect.services import form_upload, mapping_save
 from tonle.collect.tests.phone import LIST, MANIFEST, with_phone_password
+from tonle.lib.testing.tasks import tasks_run
 from tonle.programs.tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 VERSION = "2026120101"
-
-
-def _work() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(),
-                 stderr=io.StringIO())  # fmt: skip
 
 
 def _xml(instance_id: str, activity: int, women: list[int], *, photo: str = "",
@@ -97,13 +92,13 @@ def test_odk_collects_sequence_is_stored_as_it_arrived_and_applied_once(
     assert phone.submit(xml, files={"sheet.jpg": b"\xff\xd8sheet"}).status_code == 201
     kept = Submission.objects.get(instance_id=first)
     assert bytes(kept.xml) == xml and kept.status == RowStatus.PENDING and not _present(activity)
-    _work()
+    tasks_run()
     kept.refresh_from_db()
     assert kept.status == RowStatus.APPLIED and _present(activity) == {woman_a}
 
     # 5. The same submission again (Collect missed the answer): stored and applied once.
     assert phone.submit(xml, files={"sheet.jpg": b"\xff\xd8sheet"}).status_code == 201
-    _work()
+    tasks_run()
     assert Submission.objects.count() == 1 and Attachment.objects.count() == 1
     assert (
         activity.attendances.count() == 1 and AppliedRecord.objects.filter(owns=True).count() == 1
@@ -115,11 +110,11 @@ def test_odk_collects_sequence_is_stored_as_it_arrived_and_applied_once(
     split_xml = _xml(split, other.pk, [mentee], photo="sheet.jpg")
     assert phone.submit(split_xml, files={"sheet.jpg": b"part one"},
                         incomplete=True).status_code == 201  # fmt: skip
-    _work()
+    tasks_run()
     assert Submission.objects.get(instance_id=split).status == RowStatus.PENDING
     assert not _present(other)
     assert phone.submit(split_xml, files={"extra.jpg": b"part two"}).status_code == 201
-    _work()
+    tasks_run()
     assert Submission.objects.get(instance_id=split).status == RowStatus.APPLIED
     assert _present(other) == {mentee}
     assert Attachment.objects.filter(submission__instance_id=split).count() == 2
@@ -127,7 +122,7 @@ def test_odk_collects_sequence_is_stored_as_it_arrived_and_applied_once(
     # 7. An edit with deprecatedID: the first version is undone, the edit applied.
     edit = f"uuid:{uuid.uuid4()}"
     assert phone.submit(_xml(edit, activity.pk, [mentee], deprecated_id=first)).status_code == 201
-    _work()
+    tasks_run()
     assert _present(activity) == {mentee}
     assert Submission.objects.get(instance_id=first).status == RowStatus.REPLACED
     assert Submission.objects.get(instance_id=edit).status == RowStatus.APPLIED
@@ -136,10 +131,10 @@ def test_odk_collects_sequence_is_stored_as_it_arrived_and_applied_once(
     late, early_edit = f"uuid:{uuid.uuid4()}", f"uuid:{uuid.uuid4()}"
     third = ActivityFactory(project=world.project_a, village=world.village_a)
     phone.submit(_xml(early_edit, third.pk, [mentee], deprecated_id=late))
-    _work()
+    tasks_run()
     assert _present(third) == {mentee}
     phone.submit(_xml(late, third.pk, [woman_a]))
-    _work()
+    tasks_run()
     assert _present(third) == {mentee}
     assert Submission.objects.get(instance_id=late).status == RowStatus.REPLACED
     assert Submission.objects.get(instance_id=early_edit).status == RowStatus.APPLIED

@@ -3,25 +3,19 @@ a submission that failed is corrected on its own page and applied again."""
 
 from __future__ import annotations
 
-import io
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from tonle.collect.instances import instance_read
 from tonle.collect.models import FormMapping, RowStatus, Submission
 from tonle.collect.ready_forms import HERE
 from tonle.collect.services import form_upload, submission_receive
+from tonle.lib.testing.tasks import tasks_run
 from tonle.people.models import Participant
 
 pytestmark = pytest.mark.usefixtures("transactional_db")  # the worker closes connections
-
-
-def _work() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(),
-                 stderr=io.StringIO())  # fmt: skip
 
 
 def _registration(world):
@@ -68,7 +62,7 @@ def test_the_mapping_page_suggests_fields_by_name_and_saving_applies_the_submiss
     assert FormMapping.objects.get().number == 1
     waiting = client.get(reverse("collect-form-progress", args=[form.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in waiting and "0%" in waiting
-    _work()
+    tasks_run()
     done = client.get(reverse("collect-form-progress", args=[form.pk])).content.decode()
     assert "hx-trigger" not in done and "100%" in done
     assert Participant.objects.filter(name_latin="Sok Lina", village=world.village_a).exists()
@@ -85,7 +79,7 @@ def test_a_failed_submission_shows_its_reason_per_field_and_is_corrected_on_its_
     mapping_save(by=world.manager, form=form, kinds=FORMS["ccdo_registration"]["mapping"])
     with django_capture_on_commit_callbacks(execute=True):
         submission = _registered(form, world.officer_a, village=str(world.village_b.pk))
-    _work()
+    tasks_run()
     submission.refresh_from_db()
     assert submission.status == RowStatus.FAILED
     assert list(submission.errors) == ["/data/village"]
@@ -99,7 +93,7 @@ def test_a_failed_submission_shows_its_reason_per_field_and_is_corrected_on_its_
             reverse("collect-submission-correct", args=[submission.pk]),
             {"c0": str(world.village_a.pk)},
         )
-    _work()
+    tasks_run()
     submission.refresh_from_db()
     assert submission.status == RowStatus.APPLIED
     assert Participant.objects.filter(name_latin="Sok Lina").count() == 1
@@ -116,7 +110,7 @@ def test_apply_again_writes_the_reasons_in_the_language_of_who_asked(
     mapping_save(by=world.manager, form=form, kinds=FORMS["ccdo_registration"]["mapping"])
     with django_capture_on_commit_callbacks(execute=True):
         submission = _registered(form, world.officer_a, village=str(world.village_b.pk))
-    _work()
+    tasks_run()
     submission.refresh_from_db()
     assert "not one of your communities" in submission.errors["/data/village"]
     client.force_login(world.officer_a)
@@ -125,7 +119,7 @@ def test_apply_again_writes_the_reasons_in_the_language_of_who_asked(
             reverse("collect-submission-apply", args=[submission.pk]), HTTP_ACCEPT_LANGUAGE="km"
         )
     assert response.status_code == 302
-    _work()
+    tasks_run()
     submission.refresh_from_db()
     assert submission.status == RowStatus.FAILED and submission.language == "km"
     assert submission.errors["/data/village"] == "ភូមិនេះមិនមែនជាសហគមន៍មួយរបស់អ្នកទេ។"

@@ -21,6 +21,7 @@ from tonle.collect.services import (
     submission_receive,
     submission_unapply,
 )
+from tonle.collect.tests.phone import attendance_xml
 from tonle.lib.testing.races import at_once, needs_waiting_connections
 from tonle.people.models import Participant
 from tonle.programs.models import Activity, Attendance, AttendanceSource
@@ -50,19 +51,7 @@ def activity(world):
 
 def _received(form, by, activity: int, women: list[str], new: tuple = ()) -> Submission:
     """A submission of the attendance form, received and not applied yet."""
-    repeats = "".join(
-        f"<women><woman>{w}</woman><new><name_km/><name_latin/><birth_year/></new></women>"
-        for w in women
-    ) + "".join(
-        f"<women><woman/><new><name_km/><name_latin>{name}</name_latin>"
-        f"<birth_year>{born}</birth_year></new></women>"
-        for name, born in new
-    )
-    xml = (
-        f'<?xml version="1.0"?><data id="ccdo_attendance" version="2026120101">'
-        f"<activity>{activity}</activity>{repeats}"
-        f"<meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>"
-    ).encode()
+    xml = attendance_xml(f"uuid:{uuid.uuid4()}", activity, women, new=new)
     submission, _new = submission_receive(
         by=by, form=form, xml=xml, instance=instance_read(xml), parts=[], complete=True
     )

@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -22,7 +21,13 @@ from django.conf import settings
 from tonle.collect.instances import instance_read
 from tonle.collect.ready_forms import FORMS, HERE
 from tonle.collect.services import form_upload, mapping_save, submission_receive
-from tonle.lib.testing.processes import process_environment, test_database_on_file
+from tonle.collect.tests.phone import attendance_xml
+from tonle.lib.testing.processes import (
+    children_of,
+    process_environment,
+    test_database_on_file,
+    wait_for,
+)
 from tonle.people.tests.factories import ParticipantFactory
 from tonle.programs.tests.factories import ActivityFactory
 
@@ -34,20 +39,6 @@ SUBMISSIONS = 120
 def _count(database: Path, sql: str) -> int:
     with sqlite3.connect(database, timeout=20) as db:
         return db.execute(sql).fetchone()[0]
-
-
-def _wait_for(what, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := what():
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"still waiting after {seconds} s")
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as children:
-        return [int(child) for child in children.read().split()]
 
 
 def test_a_worker_killed_while_applying_submissions_leaves_each_applied_once(world, tmp_path):
@@ -63,15 +54,8 @@ def test_a_worker_killed_while_applying_submissions_leaves_each_applied_once(wor
         activity = activities[number % 4]
         present = [women[(number + k) % 6] for k in range(3)]
         named.update((activity.pk, woman.pk) for woman in present)
-        repeats = "".join(
-            f"<women><woman>{w.pk}</woman><new><name_km/><name_latin/><birth_year/></new></women>"
-            for w in present
-        )
-        xml = (
-            f'<?xml version="1.0"?><data id="ccdo_attendance" version="{form.version}">'
-            f"<activity>{activity.pk}</activity>{repeats}"
-            f"<meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>"
-        ).encode()
+        xml = attendance_xml(f"uuid:{uuid.uuid4()}", activity.pk, [w.pk for w in present],
+                             version=form.version)  # fmt: skip
         submission_receive(by=world.officer_a, form=form, xml=xml, instance=instance_read(xml),
                            parts=[], complete=True)  # fmt: skip
     database = test_database_on_file(tmp_path)  # the queue and the worker's task included
@@ -85,15 +69,15 @@ def test_a_worker_killed_while_applying_submissions_leaves_each_applied_once(wor
     )  # fmt: skip
     try:
         # Killed half-way: some batches committed, the rest waiting in the queue.
-        _wait_for(
+        wait_for(
             lambda: _count(database, "SELECT count(*) FROM collect_applyqueue") < SUBMISSIONS - 10,
             60,
         )
-        (worker,) = _children(supervisor.pid)
+        (worker,) = children_of(supervisor.pid)
         os.kill(worker, signal.SIGKILL)
         waiting = _count(database, "SELECT count(*) FROM collect_applyqueue")
         assert 0 < waiting < SUBMISSIONS
-        _wait_for(lambda: _count(database, "SELECT count(*) FROM collect_applyqueue") == 0, 60)
+        wait_for(lambda: _count(database, "SELECT count(*) FROM collect_applyqueue") == 0, 60)
     finally:
         supervisor.send_signal(signal.SIGTERM)
         output, _ = supervisor.communicate(timeout=30)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.db import connection
@@ -30,6 +33,25 @@ def process_environment(
         "DJANGO_SETTINGS_MODULE": settings_module,
         **extra,
     }
+
+
+T = TypeVar("T")
+
+
+def wait_for(what: Callable[[], T], seconds: float) -> T:
+    """What `what()` gives once it gives something true, asking every 50 ms for `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := what():
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"still waiting after {seconds} s")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes a process started (a supervisor's worker)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
 
 
 test_database_on_file.__test__ = False  # a helper, not a test pytest should collect

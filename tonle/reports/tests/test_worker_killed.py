@@ -10,14 +10,18 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
-from tonle.lib.testing.processes import process_environment, test_database_on_file
+from tonle.lib.testing.processes import (
+    children_of,
+    process_environment,
+    test_database_on_file,
+    wait_for,
+)
 from tonle.reports.services import render_job_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,20 +32,6 @@ def _job_row(database: Path, job_id: int) -> dict:
         db.row_factory = sqlite3.Row
         row = db.execute("SELECT * FROM reports_renderjob WHERE id = ?", [job_id]).fetchone()
         return dict(row)
-
-
-def _wait_for(what, seconds: float):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if found := what():
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"still waiting after {seconds} s")
-
-
-def _children(pid: int) -> list[int]:
-    with open(f"/proc/{pid}/task/{pid}/children") as children:
-        return [int(child) for child in children.read().split()]
 
 
 def test_a_worker_killed_in_the_middle_of_a_pdf_is_restarted_and_the_pdf_made_once(
@@ -59,19 +49,19 @@ def test_a_worker_killed_in_the_middle_of_a_pdf_is_restarted_and_the_pdf_made_on
     )  # fmt: skip
     workers: set[int] = set()
     try:
-        _wait_for(lambda: _job_row(database, job.pk)["status"] == "running", 30)
-        (worker,) = _children(supervisor.pid)
+        wait_for(lambda: _job_row(database, job.pk)["status"] == "running", 30)
+        (worker,) = children_of(supervisor.pid)
         workers.add(worker)
         # Background work yields the CPU to the web server's requests.
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, worker) == min(ours + 10, 19)
         os.kill(worker, signal.SIGKILL)  # half-way: in the slow start of the PDF
 
-        done = _wait_for(
+        done = wait_for(
             lambda: (row := _job_row(database, job.pk))["status"] in {"done", "failed"} and row,
             40,
         )
-        workers.update(_children(supervisor.pid))
+        workers.update(children_of(supervisor.pid))
         assert done["status"] == "done", done
         assert done["attempts"] == 2
         made = list((tmp_path / "media").rglob("*.pdf"))
@@ -86,7 +76,7 @@ def test_a_worker_killed_in_the_middle_of_a_pdf_is_restarted_and_the_pdf_made_on
         assert supervisor.wait(timeout=20) == 0
     finally:
         if supervisor.poll() is None:  # a failed assertion: stop what this test started
-            for pid in _children(supervisor.pid):
+            for pid in children_of(supervisor.pid):
                 os.kill(pid, signal.SIGKILL)
             supervisor.kill()
         output = supervisor.communicate(timeout=10)[0]
