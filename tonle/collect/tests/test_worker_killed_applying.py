@@ -10,13 +10,10 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from tonle.collect.instances import instance_read
 from tonle.collect.ready_forms import FORMS, HERE
@@ -24,7 +21,7 @@ from tonle.collect.services import form_upload, mapping_save, submission_receive
 from tonle.collect.tests.phone import attendance_xml
 from tonle.lib.testing.processes import (
     children_of,
-    process_environment,
+    supervisor_start,
     test_database_on_file,
     wait_for,
 )
@@ -59,14 +56,8 @@ def test_a_worker_killed_while_applying_submissions_leaves_each_applied_once(wor
         submission_receive(by=world.officer_a, form=form, xml=xml, instance=instance_read(xml),
                            parts=[], complete=True)  # fmt: skip
     database = test_database_on_file(tmp_path)  # the queue and the worker's task included
-    environ = process_environment(
-        tmp_path, settings_module="tonle.collect.tests.settings_small_batches"
-    )
-    supervisor = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.1", "--catch-up", "0.5"],
-        cwd=settings.BASE_DIR, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
+    supervisor = supervisor_start(tmp_path, settings_module="tonle.collect.tests.settings_small_batches",
+                                  options=["--interval", "0.1", "--catch-up", "0.5"])  # fmt: skip
     try:
         # Killed half-way: some batches committed, the rest waiting in the queue.
         wait_for(

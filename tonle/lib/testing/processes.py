@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +38,21 @@ def process_environment(
 
 
 T = TypeVar("T")
+
+
+def supervisor_start(folder: Path, *, settings_module: str, options: list[str]) -> subprocess.Popen:
+    """`manage.py run_worker` with `options`, on the SQLite file in `folder` (see
+    test_database_on_file), its output kept for the test to read."""
+    from django.conf import settings
+
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", *options],
+        cwd=settings.BASE_DIR,
+        env=process_environment(folder, settings_module=settings_module),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for(what: Callable[[], T], seconds: float) -> T:

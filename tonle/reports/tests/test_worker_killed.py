@@ -8,17 +8,14 @@ databases in test_pdf_job_failures."""
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from tonle.lib.testing.processes import (
     children_of,
-    process_environment,
+    supervisor_start,
     test_database_on_file,
     wait_for,
 )
@@ -39,14 +36,8 @@ def test_a_worker_killed_in_the_middle_of_a_pdf_is_restarted_and_the_pdf_made_on
 ):
     job = render_job_start(by=world.donor, template=report, issued=None, language="en")
     database = test_database_on_file(tmp_path)  # the job and its task included
-    environ = process_environment(
-        tmp_path, settings_module="tonle.reports.tests.settings_slow_worker"
-    )
-    supervisor = subprocess.Popen(
-        [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--sweep", "1"],
-        cwd=settings.BASE_DIR, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
+    supervisor = supervisor_start(tmp_path, settings_module="tonle.reports.tests.settings_slow_worker",
+                                  options=["--interval", "0.2", "--sweep", "1"])  # fmt: skip
     workers: set[int] = set()
     try:
         wait_for(lambda: _job_row(database, job.pk)["status"] == "running", 30)
