@@ -143,17 +143,16 @@ def report_html(*, report: RenderedReport, issued: IssuedReport | None = None) -
         )
 
 
-def report_document(*, report: RenderedReport, html: str) -> Document:
+def report_document(*, html: str, media: dict[str, str]) -> Document:
     """The print page laid out on A4 pages (WeasyPrint; Pango shapes the Khmer). Its photos
-    are read from storage; nothing else is read."""
-    fetcher = LocalFiles(media=report_media(report=report))
-    return HTML(string=html, base_url="/", url_fetcher=fetcher).render()
+    (`media`: see report_media) are read from storage; nothing else is read."""
+    return HTML(string=html, base_url="/", url_fetcher=LocalFiles(media=media)).render()
 
 
 def report_pdf(*, report: RenderedReport, issued: IssuedReport | None = None) -> bytes:
     """The report as an A4 PDF."""
     html = report_html(report=report, issued=issued)
-    return report_document(report=report, html=html).write_pdf()
+    return report_document(html=html, media=report_media(report=report)).write_pdf()
 
 
 def report_tables(*, report: RenderedReport) -> list[Sheet]:

@@ -19,6 +19,7 @@ from django.utils.translation import override
 from django_tasks import task
 
 from tonle.lib.memo import reads_once
+from tonle.reports.layout import pdf_laid_out_apart
 from tonle.reports.models import RenderFailure, RenderJob, RenderStep
 from tonle.reports.rendering import report_render
 from tonle.reports.services import (
@@ -27,8 +28,8 @@ from tonle.reports.services import (
     render_job_claim,
     render_job_fail,
     render_job_finish,
-    report_document,
     report_html,
+    report_media,
 )
 
 logger = logging.getLogger(__name__)
@@ -86,10 +87,14 @@ def _make(job_id: int, attempt: int) -> int:
         _step(job_id, attempt, 40, RenderStep.SECTIONS)
         html = report_html(report=report, issued=job.issued)
         _step(job_id, attempt, 55, RenderStep.LAYOUT)
-        document = report_document(report=report, html=html)
-        pages = len(document.pages)
-        _step(job_id, attempt, 85, RenderStep.WRITING, pages=pages)
-        pdf = document.write_pdf()
+        counted: list[int] = []
+
+        def laid_out(pages: int) -> None:
+            counted.append(pages)
+            _step(job_id, attempt, 85, RenderStep.WRITING, pages=pages)
+
+        pdf = pdf_laid_out_apart(html=html, media=report_media(report=report), laid_out=laid_out)
+        pages = counted[0]
     seconds = time.perf_counter() - started
     if not render_job_finish(job=job, attempt=attempt, pdf=pdf, pages=pages, seconds=seconds):
         raise _NotOursAnyMore

@@ -86,7 +86,7 @@ def test_the_pdf_step_is_stored_as_a_code_and_said_in_each_readers_language(
         seen.append(RenderJob.objects.get().step)
         raise RuntimeError("stop after the step is stored")
 
-    monkeypatch.setattr(tasks, "report_document", layout)
+    monkeypatch.setattr(tasks, "pdf_laid_out_apart", layout)
     job = RenderJob.objects.create(template=report, language="km", requested_by=world.manager)
     with pytest.raises(RuntimeError):
         tasks.render_pdf.call(job.pk)

@@ -18,7 +18,7 @@ def test_a_failed_pdf_tells_the_reader_in_her_language_and_the_log_what_failed(
     def broken(**_kwargs):
         raise RuntimeError("font cache of Sok Dara's report is corrupt")
 
-    monkeypatch.setattr(tasks, "report_document", broken)
+    monkeypatch.setattr(tasks, "pdf_laid_out_apart", broken)
     job = RenderJob.objects.create(template=report, language="km", requested_by=world.donor)
     with caplog.at_level(logging.ERROR, logger="tonle.reports.tasks"), pytest.raises(RuntimeError):
         tasks.render_pdf.call(job.pk)
