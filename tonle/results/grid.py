@@ -444,7 +444,8 @@ def _apply(grid: Grid, fresh: dict[tuple[int, ...], BitMap], affected: BitMap) -
     # The whole-grid splits already worked out follow the same change: the affected people
     # out of every key, then the fresh cells' people in.
     added = _grid_of(fresh)
-    for by, before in grid.whole.items():
+    # A copy: another thread of this process may be adding a split to the grid meanwhile.
+    for by, before in list(grid.whole.items()):
         now = {
             key: ids - affected if affected and not ids.isdisjoint(affected) else ids
             for key, ids in before.items()

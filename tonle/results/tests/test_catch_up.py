@@ -8,9 +8,13 @@ worker (results_catch_up, every few seconds under manage.py run_worker) saves th
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import threading
 
+import numpy as np
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pyroaring import BitMap, FrozenBitMap
 
 from tonle.lib.testing.queries import writes_of
 from tonle.people.tests.factories import ParticipantFactory
@@ -117,3 +121,35 @@ def test_a_reader_keeps_the_splits_it_worked_out_when_the_worker_saves_a_newer_g
     assert grid.whole[("district",)]  # carried over, not worked out again
     assert reach_figures(project=world.project_a).total == sql_reach_total(project=world.project_a)
     assert _stored_total(world.project_a) == 3
+
+
+def test_a_grid_caught_up_while_another_thread_works_out_a_split_of_it_is_not_broken():
+    """Two requests of one process share the grid: one catching it up (a tick) while the other
+    adds a split it worked out (a dashboard) once failed with "dictionary changed size"."""
+    grid = grids._grid_of(
+        {(1, 1, 0, 0, 0, 0, 0): BitMap([1, 2]), (2, 2, 1, 0, 0, 0, 0): BitMap([3])}
+    )
+    simple = ["sex", "age_band", "disability", "component", "activity_type", "month", "year"]
+    pairs = [(a, b) for a in simple for b in simple if a < b]
+    for by in [(), *((d,) for d in simple)]:
+        grid.split(np.arange(len(grid.cells)), by)
+    stop = threading.Event()
+
+    def another_request() -> None:
+        n = 0
+        while not stop.is_set():
+            grid.whole[pairs[n % len(pairs)]] = {("1", "1"): FrozenBitMap([3])}
+            grid.whole.pop(pairs[(n + 7) % len(pairs)], None)
+            n += 1
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    thread = threading.Thread(target=another_request)
+    thread.start()
+    try:
+        for _ in range(200):
+            grids._apply(grid, {(1, 1, 0, 0, 0, 0, 0): BitMap([4])}, BitMap([2]))
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(before)
