@@ -41,18 +41,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve, reverse
 
 from tonle.accounts.models import AccessAction, AccessLog
-from tonle.lib.testing.crawl import FIRST_ID, MISSING, PERSONAS, site_urls
+from tonle.lib.testing.crawl import FIRST_ID, MISSING, PERSONAS, Crawl, site_urls
 from tonle.lib.testing.queries import writes_of
 from tonle.people.models import Participant
 from tonle.people.services import participant_update
 from tonle.results.models import IndicatorGrid
 from tonle.results.services import results_catch_up
 
+pytestmark = pytest.mark.django_db
 _CSRF = re.compile(r'(?<=CSRFToken": ")[^"]+|(?<=name="csrfmiddlewaretoken" value=")[^"]+')
 LOCALISED = re.compile(r"\d,\d{3}|[០-៩]")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction"}
 # Not Tonle's own pages: served as files, or by apps the crawl skips.
 NOT_RESOLVED = ("/static/", "/media/", "/admin/", "/i18n/")
+
+
+@pytest.fixture
+def crawl(crawl_shared: Crawl) -> Crawl:
+    """One crawl world, built once for every test here; each rolls back what it changes."""
+    return crawl_shared
 
 
 def _text(kind: str, body: bytes) -> str:
