@@ -15,7 +15,7 @@ TEST_PACKAGES := chromium poppler-utils postgresql-client
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test setup venv system-packages test-packages messages migrate demo secret \
-        lint test-sqlite test-postgres test-databases test-suites test-browser postgres bench bench-support bench-grid bench-sheet bench-collect bench-report bench-duplicates bench-load bench-public clean
+        lint test-sqlite test-postgres test-databases test-browser postgres bench bench-support bench-grid bench-sheet bench-collect bench-report bench-duplicates bench-load bench-public clean
 
 ## run: install, migrate, load the demo when the database is empty, serve with gunicorn
 run: setup migrate demo secret
@@ -66,7 +66,7 @@ secret:
 	@mkdir -p var; [ -s var/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 
 ## test: the whole suite, on SQLite and on PostgreSQL, with the browser tests
-test: setup test-packages lint test-suites
+test: setup test-packages lint test-databases test-browser
 
 lint:
 	$(BIN)/ruff format --check .
@@ -77,31 +77,15 @@ lint:
 test-sqlite:
 	$(BIN)/pytest -q -m "not browser"
 
-# Each suite with its own files (and the browser tests with their own SQLite database), so
-# they can run side by side; each writes its log in var/.
-SQLITE_SUITE := TONLE_VAR_DIR=var/test-sqlite $(BIN)/pytest -q -m "not browser" > var/test-sqlite.log 2>&1
-POSTGRES_SUITE := TONLE_VAR_DIR=var/test-postgres DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" \
-	  > var/test-postgres.log 2>&1
-BROWSER_SUITE := TONLE_VAR_DIR=var/test-browser $(BIN)/pytest -q -m browser > var/test-browser.log 2>&1
-
-## both databases' suites side by side, a core each; logs in var/
+## both databases' suites side by side, a core each, each with its own files; logs in var/
 test-databases: postgres
 	@mkdir -p var; \
-	$(SQLITE_SUITE) & sqlite=$$!; $(POSTGRES_SUITE) & pg=$$!; \
+	TONLE_VAR_DIR=var/test-sqlite $(BIN)/pytest -q -m "not browser" > var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	TONLE_VAR_DIR=var/test-postgres DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser" \
+	  > var/test-postgres.log 2>&1 & pg=$$!; \
 	wait $$sqlite; on_sqlite=$$?; wait $$pg; on_postgres=$$?; \
 	echo "== SQLite"; cat var/test-sqlite.log; echo "== PostgreSQL"; cat var/test-postgres.log; \
 	[ $$on_sqlite = 0 ] && [ $$on_postgres = 0 ]
-
-## the three suites at once on the two cores: the browser tests wait on Chromium and the
-## PostgreSQL suite on its server much of the time, so the cores stay busy to the end
-## instead of one idling while the other finishes a suite on its own; logs in var/
-test-suites: postgres
-	@mkdir -p var; \
-	$(SQLITE_SUITE) & sqlite=$$!; $(POSTGRES_SUITE) & pg=$$!; $(BROWSER_SUITE) & browser=$$!; \
-	wait $$sqlite; on_sqlite=$$?; wait $$pg; on_postgres=$$?; wait $$browser; on_browser=$$?; \
-	echo "== SQLite"; cat var/test-sqlite.log; echo "== PostgreSQL"; cat var/test-postgres.log; \
-	echo "== Browser"; cat var/test-browser.log; \
-	[ $$on_sqlite = 0 ] && [ $$on_postgres = 0 ] && [ $$on_browser = 0 ]
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
