@@ -46,6 +46,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return world_build()
+
+
+def world_build() -> World:
+    """The personas' world, for a fixture of a wider scope than a test's (see `world`)."""
     village_a, village_b = VillageFactory(), VillageFactory()
     project_a = ProjectFactory(slug="project-a", communities=[village_a])
     project_b = ProjectFactory(slug="project-b", communities=[village_b])

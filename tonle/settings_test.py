@@ -6,10 +6,13 @@ import os
 os.environ.setdefault("SECRET_KEY", "insecure-test-key-never-used-in-production")
 
 from tonle.settings import *  # noqa: F403
-from tonle.settings import ALLOWED_HOSTS, STORAGES
+from tonle.settings import ALLOWED_HOSTS, DATABASES, STORAGES
 
 # Django's test client asks for this host.
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
+# A transactional test's flush deletes rows on PostgreSQL instead of truncating every table.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tonle.lib.testing.postgresql"
 # A fast hasher: tests create many users; the real one is there to be slow.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests log in wrongly on purpose; the lockout tests turn axes on for themselves.

@@ -1,7 +1,7 @@
 """The crawl world: records of every kind, in and out of each persona's scope, and every URL
 of the site with their ids filled in.
 
-Whole-site tests (the scope crawl, the unlocalised ids, the phone widths) walk the URL
+Whole-site tests (the crawl of scope, writes and ids; the phone widths) walk the URL
 resolver, so a new page is visited without anyone listing it. Its ids come from the world
 built here, plus an id that exists nowhere; a new kind of id in a URL fails those tests until
 it is given values in `crawl_world_build`. Every table's ids start above 12,000, so an id

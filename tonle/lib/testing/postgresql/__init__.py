@@ -1,0 +1,1 @@
+"""The test suite's PostgreSQL backend: PostgreSQL's, with a flush that deletes instead of truncating."""
