@@ -239,11 +239,14 @@ def end_to_end(count: int, phones: int, ids: dict[str, Any]) -> dict[str, Any]:
         worker.terminate()
         worker.wait()
     refused = sorted(item for share in shares for item in share[0])
+    from tonle.collect.models import UnreadableSubmission
+
     stored = Submission.objects.filter(form_id=ids["form"])
     return {"seconds": seconds, "received": received, "kept": stored.count(),
             "applied": stored.filter(status="applied").count(),
             "failed": DBTaskResult.objects.filter(status="FAILED").count(),
-            "refused": refused, "attendances": sum(share[1] for share in shares)}  # fmt: skip
+            "refused": refused, "attendances": sum(share[1] for share in shares),
+            "unreadable": UnreadableSubmission.objects.count()}  # fmt: skip
 
 
 def _receive_share(
@@ -252,7 +255,7 @@ def _receive_share(
     from tonle.accounts.models import User
     from tonle.collect.instances import InstanceError, instance_read
     from tonle.collect.models import Form
-    from tonle.collect.services import submission_receive
+    from tonle.collect.services import submission_receive, submission_unreadable_keep
 
     form, by = Form.objects.get(pk=ids["form"]), User.objects.get(pk=ids["by"])
     refused: list[tuple[int, str]] = []
@@ -266,6 +269,8 @@ def _receive_share(
         try:
             instance = instance_read(xml)
         except InstanceError as bad:
+            # As the endpoint does: kept as it arrived, with the reason the phone is told.
+            submission_unreadable_keep(by=by, body=xml, reason=str(bad))
             refused.append((number, str(bad)))
             continue
         submission_receive(by=by, form=form, xml=xml, instance=instance, parts=[], complete=True)
@@ -339,13 +344,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     out.write(f"peak memory: {peak:.0f} MB (target under 1 GB)\n")
     same = [n for n, _ in low["refused"]] == [n for n, _ in high["refused"]]
-    out.write(f"malformed kept with their reason: {len(high['refused']):,} "
+    out.write(f"malformed kept with their reason: {high['unreadable']:,} in the database, "
+              f"{len(high['refused']):,} refused "
               f"(the same ones on both sides: {same}); e.g. {high['refused'][:1]}\n")  # fmt: skip
     out.write(f"applied: {high['applied']:,} of {high['kept']:,} kept (failed tasks {high['failed']}); "
               f"attendances recorded {recorded:,}, named by the good submissions {expected:,}: "
               f"{'equal' if recorded == expected else 'NOT EQUAL'}\n")  # fmt: skip
     print(out.getvalue(), end="")
-    return 0 if recorded == expected and high["applied"] == high["kept"] else 1
+    kept_all = high["unreadable"] == len(high["refused"])
+    return 0 if recorded == expected and high["applied"] == high["kept"] and kept_all else 1
 
 
 if __name__ == "__main__":
