@@ -225,10 +225,6 @@ class Answers:
             target = fields.get(name) or fields.get("", "")
             self.errors.setdefault(self.where(target) if target else name or "/", " ".join(texts))
 
-    def check(self) -> None:
-        if self.errors:
-            raise ApplyError(dict(self.errors))
-
 
 def pick_each(
     answers: list[Answers], field: str, among: QuerySet, *, required: bool = True

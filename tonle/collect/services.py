@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -375,20 +376,40 @@ def digest_ha1(*, username: str, realm: str, password: str) -> str:
     return hashlib.md5(f"{username}:{realm}:{password}".encode()).hexdigest()
 
 
-def submission_mark_applied(*, submission: Submission, result: str) -> None:
-    """Called by the record app that applied it, inside the transaction that applied it."""
-    submission.status = RowStatus.APPLIED
-    submission.errors = {}
-    submission.result = result[:200]
-    submission.applied_at = timezone.now()
-    submission.save(update_fields=["status", "errors", "result", "applied_at"])
+# What marking a submission applied changes (saved one by one, or for many in one update).
+_APPLIED_FIELDS = ["mapping", "status", "errors", "result", "applied_at"]
 
 
-def submission_mark_failed(*, submission: Submission, errors: dict[str, str]) -> None:
-    """Its reason per field (the XML path, e.g. "/data/woman"), for the correction page."""
+def _as_applied(
+    submission: Submission, *, result: str, mapping: FormMapping | None, at: dt.datetime
+) -> Submission:
+    if mapping is not None:
+        submission.mapping = mapping
+    submission.status, submission.errors = RowStatus.APPLIED, {}
+    submission.result, submission.applied_at = result[:200], at
+    return submission
+
+
+def submission_mark_applied(
+    *, submission: Submission, result: str, mapping: FormMapping | None = None
+) -> None:
+    """Inside the transaction that applied it; `mapping`: the one it was applied with."""
+    _as_applied(submission, result=result, mapping=mapping, at=timezone.now())
+    submission.save(update_fields=_APPLIED_FIELDS if mapping else _APPLIED_FIELDS[1:])
+
+
+def submission_mark_failed(
+    *, submission: Submission, errors: dict[str, str], mapping: FormMapping | None = None
+) -> None:
+    """Its reason per field (the XML path, e.g. "/data/woman"), for the correction page;
+    `mapping`: the one it was tried with."""
     submission.status = RowStatus.FAILED
     submission.errors = errors
-    submission.save(update_fields=["status", "errors"])
+    fields = ["status", "errors"]
+    if mapping is not None:
+        submission.mapping = mapping
+        fields.append("mapping")
+    submission.save(update_fields=fields)
 
 
 def submission_correct(
@@ -551,13 +572,9 @@ def _together_apply(*, group: list[Submission], mapping: FormMapping) -> None:
         ]
     )
     now = timezone.now()
-    for one in batch:
-        one.submission.mapping = mapping
-        one.submission.status, one.submission.errors = RowStatus.APPLIED, {}
-        one.submission.result, one.submission.applied_at = one.result, now
     Submission.objects.bulk_update(
-        [one.submission for one in batch],
-        ["mapping", "status", "errors", "result", "applied_at"],
+        [_as_applied(one.submission, result=one.result, mapping=mapping, at=now) for one in batch],
+        _APPLIED_FIELDS,
         batch_size=500,
     )
 
@@ -783,18 +800,11 @@ def _chain_apply(*, newest: Submission, mapping: FormMapping) -> Submission:
                 for kind, record in reversed(leftover):
                     _record_release(by=user, kind=kind, record=record, owned=True)
             _claims_keep(_claims(newest, claimed=one.claimed, made=one.made))
-            newest.mapping = mapping
-            newest.save(update_fields=["mapping"])
-            submission_mark_applied(submission=newest, result=one.result)
+            submission_mark_applied(submission=newest, result=one.result, mapping=mapping)
             _older_replaced(newest)
-    except ApplyError as failed:
-        newest.mapping = mapping
-        newest.save(update_fields=["mapping"])
-        submission_mark_failed(submission=newest, errors=failed.errors)
-    except ValidationError as invalid:
-        newest.mapping = mapping
-        newest.save(update_fields=["mapping"])
-        submission_mark_failed(submission=newest, errors=_errors_of(invalid))
+    except (ApplyError, ValidationError) as refused:
+        errors = refused.errors if isinstance(refused, ApplyError) else _errors_of(refused)
+        submission_mark_failed(submission=newest, errors=errors, mapping=mapping)
     return newest
 
 

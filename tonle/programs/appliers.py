@@ -94,29 +94,17 @@ def _apply_many(batch: list[Answers]) -> list[list[Model]]:
                 if village_id not in villages:
                     villages[village_id] = Village.objects.get(pk=village_id)
                 woman = woman_new(one, village=villages[village_id])
-                if woman is not None:
-                    made[answers].append(
-                        woman
-                    )  # registered at the door: undone after her attendance
+                if woman is not None:  # registered at the door: undone after her attendance
+                    made[answers].append(woman)
             if woman is not None:
                 women.setdefault(answers, []).append(woman)
     # A submission refused as a whole records nothing.
     marking = [a for a in batch if a in women and not a.errors]
-    fresh = attendances_mark(
+    marked = attendances_mark(
         marks=[(a.user, activities[a][0], woman) for a in marking for woman in women[a]],
         source=AttendanceSource.FORM,
     )
-    made_now = {
-        (attendance.activity_id, attendance.participant_id): attendance for attendance in fresh
-    }
-    wanted = {(activities[a][0].pk, woman.pk) for a in marking for woman in women[a]}
-    # Those ticked already, by another form or on the web page: theirs to undo, claimed here.
-    ticked = {
-        (attendance.activity_id, attendance.participant_id): attendance
-        for attendance in Attendance.objects.filter(
-            activity__in={pair[0] for pair in wanted}, participant__in={pair[1] for pair in wanted}
-        ).exclude(pk__in=[attendance.pk for attendance in fresh])
-    }
+    made_now = {(a.activity_id, a.participant_id): a for a in marked.made}
     owned: set[tuple[int, int]] = set()
     for answers in marking:
         activity = activities[answers][0]
@@ -124,8 +112,8 @@ def _apply_many(batch: list[Answers]) -> list[list[Model]]:
             if pair in made_now and pair not in owned:  # made for the first that names it
                 owned.add(pair)
                 made[answers].append(made_now[pair])
-            elif pair in made_now or pair in ticked:
-                answers.claim(made_now.get(pair) or ticked[pair])
+            else:  # ticked already, by another form, the web page or an earlier one of these
+                answers.claim(made_now.get(pair) or marked.already[pair])
     return [made[answers] for answers in batch]
 
 

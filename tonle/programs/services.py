@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -122,24 +123,35 @@ def attendances_record_many(
 ) -> list[Attendance]:
     """Mark many present at once (a sign-in sheet); those already present stay as they are.
     Returns the attendances made."""
-    return attendances_mark(marks=[(by, activity, p) for p in participants], source=source)
+    return attendances_mark(marks=[(by, activity, p) for p in participants], source=source).made
 
 
 # Who marked her present, at which activity, whom.
 Mark = tuple[User | None, Activity, Participant]
 
 
-def attendances_mark(*, marks: list[Mark], source: str) -> list[Attendance]:
+@dataclass(frozen=True)
+class Marked:
+    """What marking many present did: the attendances it made, and those that were there
+    already (by activity and woman)."""
+
+    made: list[Attendance]
+    already: dict[tuple[int, int], Attendance]
+
+
+def attendances_mark(*, marks: list[Mark], source: str) -> Marked:
     """Mark many present at many activities in a few statements (phone forms applied by the
-    hundred); those present already stay as they are. Returns the attendances made, each with
-    its history written as by whoever marked it."""
+    hundred); those present already stay as they are. Each attendance made has its history
+    written as by whoever marked it."""
     for attempt in range(2):
-        present = set(
-            Attendance.objects.filter(
+        already = {
+            (attendance.activity_id, attendance.participant_id): attendance
+            for attendance in Attendance.objects.filter(
                 activity__in={activity.pk for _by, activity, _p in marks},
                 participant__in={participant.pk for _by, _a, participant in marks},
-            ).values_list("activity_id", "participant_id")
-        )
+            )
+        }
+        present = set(already)
         fresh = []
         for by, activity, participant in marks:
             if (activity.pk, participant.pk) not in present:
@@ -151,7 +163,8 @@ def attendances_mark(*, marks: list[Mark], source: str) -> list[Attendance]:
                 fresh.append(attendance)
         try:
             with transaction.atomic():
-                return bulk_create_with_history(fresh, Attendance, batch_size=500)
+                made = bulk_create_with_history(fresh, Attendance, batch_size=500)
+            return Marked(made=made, already=already)
         except IntegrityError:
             if attempt:
                 raise

@@ -26,9 +26,9 @@ class LayoutFailed(Exception):
 
 def pdf_laid_out_apart(
     *, html: str, media: dict[str, str], laid_out: Callable[[int], None]
-) -> bytes:
-    """The PDF of the print page; `laid_out(pages)` is called once its pages are laid out and
-    before it is written."""
+) -> tuple[bytes, int]:
+    """The PDF of the print page and its number of pages; `laid_out(pages)` is called once its
+    pages are laid out and before it is written."""
     receiving, sending = _FORK.Pipe(duplex=False)
     process = _FORK.Process(target=_lay_out, args=(html, media, sending), daemon=True)
     process.start()
@@ -36,7 +36,7 @@ def pdf_laid_out_apart(
     try:
         pages = _received(receiving, "pages")
         laid_out(pages)
-        return _received(receiving, "pdf")
+        return _received(receiving, "pdf"), pages
     finally:
         receiving.close()
         process.join(timeout=5)

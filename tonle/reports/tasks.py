@@ -87,14 +87,11 @@ def _make(job_id: int, attempt: int) -> int:
         _step(job_id, attempt, 40, RenderStep.SECTIONS)
         html = report_html(report=report, issued=job.issued)
         _step(job_id, attempt, 55, RenderStep.LAYOUT)
-        counted: list[int] = []
-
-        def laid_out(pages: int) -> None:
-            counted.append(pages)
-            _step(job_id, attempt, 85, RenderStep.WRITING, pages=pages)
-
-        pdf = pdf_laid_out_apart(html=html, media=report_media(report=report), laid_out=laid_out)
-        pages = counted[0]
+        pdf, pages = pdf_laid_out_apart(
+            html=html,
+            media=report_media(report=report),
+            laid_out=lambda pages: _step(job_id, attempt, 85, RenderStep.WRITING, pages=pages),
+        )
     seconds = time.perf_counter() - started
     if not render_job_finish(job=job, attempt=attempt, pdf=pdf, pages=pages, seconds=seconds):
         raise _NotOursAnyMore

@@ -91,8 +91,9 @@ def changed_since(model: type[Model], mark: int, seen: Iterable[int] = ()) -> Ch
     top = max(seen, default=mark)
     history = model.history.filter(history_id__gt=mark)
     fields = ("history_id", "history_date", "history_type", "id")
+    seen_rows = history.filter(history_id__lte=top)
     between = (
-        history.filter(history_id__lte=top).aggregate(
+        seen_rows.aggregate(
             rows=Count("history_id"),
             settled=Max("history_id", filter=Q(history_date__lte=settled)),
         )
@@ -102,9 +103,7 @@ def changed_since(model: type[Model], mark: int, seen: Iterable[int] = ()) -> Ch
     mark = max(mark, between["settled"] or 0)
     rows = list(history.filter(history_id__gt=top).values_list(*fields))
     if between["rows"] != len(seen):
-        rows += (
-            history.filter(history_id__lte=top).exclude(history_id__in=seen).values_list(*fields)
-        )
+        rows += seen_rows.exclude(history_id__in=seen).values_list(*fields)
     inserted: set[int] = set()
     altered: set[int] = set()
     recent = [history_id for history_id in seen if history_id > mark]

@@ -10,8 +10,10 @@ from tonle.reports.layout import LayoutFailed, pdf_laid_out_apart
 
 def test_the_pdf_is_laid_out_apart_and_its_pages_told_before_it_is_written():
     told = []
-    pdf = pdf_laid_out_apart(html="<p>ស្ត្រី និងក្មេងស្រី ២,៨១៤ នាក់</p>", media={}, laid_out=told.append)
-    assert pdf.startswith(b"%PDF") and told == [1]
+    pdf, pages = pdf_laid_out_apart(
+        html="<p>ស្ត្រី និងក្មេងស្រី ២,៨១៤ នាក់</p>", media={}, laid_out=told.append
+    )
+    assert pdf.startswith(b"%PDF") and told == [pages] == [1]
 
 
 def test_the_layout_runs_at_idle_priority_and_its_failure_is_told_with_its_reason(monkeypatch):
